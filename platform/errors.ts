@@ -1,0 +1,93 @@
+/**
+ * Every error tsmod raises itself carries one of these codes, so callers and tests can
+ * tell them apart without matching message text.
+ */
+export const ErrorCode = {
+  CONFIG_SYNTAX: "TSMOD_CONFIG_SYNTAX",
+  CONFIG_UNKNOWN_DIRECTIVE: "TSMOD_CONFIG_UNKNOWN_DIRECTIVE",
+  CONFIG_ARGUMENTS: "TSMOD_CONFIG_ARGUMENTS",
+  CONFIG_CONTEXT: "TSMOD_CONFIG_CONTEXT",
+  CONFIG_SECTION: "TSMOD_CONFIG_SECTION",
+  CONFIG_INCLUDE: "TSMOD_CONFIG_INCLUDE",
+  CONFIG_MODULE_NOT_FOUND: "TSMOD_CONFIG_MODULE_NOT_FOUND",
+  MODULE_NOT_FOUND: "TSMOD_MODULE_NOT_FOUND",
+  MODULE_COMPILE: "TSMOD_MODULE_COMPILE",
+  HANDLER_NOT_FOUND: "TSMOD_HANDLER_NOT_FOUND",
+  HANDLER_NOT_CALLABLE: "TSMOD_HANDLER_NOT_CALLABLE",
+  HANDLER_BAD_RESULT: "TSMOD_HANDLER_BAD_RESULT",
+  HANDLER_SPEC: "TSMOD_HANDLER_SPEC",
+  INVALID_PHASE: "TSMOD_INVALID_PHASE",
+  AUTHEN_NO_USER: "TSMOD_AUTHEN_NO_USER",
+  BODY_TOO_LARGE: "TSMOD_BODY_TOO_LARGE",
+  BODY_TIMEOUT: "TSMOD_BODY_TIMEOUT",
+  BODY_ABORTED: "TSMOD_BODY_ABORTED",
+  BODY_CONSUMED: "TSMOD_BODY_CONSUMED",
+  HEADERS_SENT: "TSMOD_HEADERS_SENT",
+  CLIENT_GONE: "TSMOD_CLIENT_GONE",
+  SENDFILE: "TSMOD_SENDFILE",
+  REDIRECT_LOOP: "TSMOD_REDIRECT_LOOP",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class TsmodError extends Error {
+  readonly code: ErrorCode;
+  /** The HTTP status this error answers with when it ends a request. */
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, status = 500) {
+    super(message);
+    this.name = "TsmodError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** One configuration error, always tied to the file and line it was found on. */
+export class ConfigError extends TsmodError {
+  readonly file: string;
+  readonly line: number;
+
+  constructor(code: ErrorCode, file: string, line: number, message: string) {
+    super(code, `${file}:${line}: ${message}`);
+    this.name = "ConfigError";
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** Raised when a configuration has errors; lists all of them, not just the first. */
+export class ConfigErrors extends Error {
+  readonly errors: ConfigError[];
+
+  constructor(errors: ConfigError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "ConfigErrors";
+    this.errors = errors;
+  }
+}
+
+/**
+ * Thrown by a handler to end it with a result, exactly as if it had returned that result
+ * (mod_python's `apache.SERVER_RETURN`). An optional status is assigned to `req.status`.
+ */
+export class ServerReturn extends Error {
+  readonly result: number;
+  readonly statusOverride: number | undefined;
+
+  constructor(result: number, status?: number) {
+    super(`ServerReturn(${result})`);
+    this.name = "ServerReturn";
+    this.result = result;
+    this.statusOverride = status;
+  }
+}
+
+/** Cross-realm check: handler modules run in Node's main context, tests may not. */
+export function isServerReturn(value: unknown): value is ServerReturn {
+  return (
+    value instanceof ServerReturn ||
+    (typeof value === "object" && value !== null && (value as { name?: unknown }).name === "ServerReturn" &&
+      typeof (value as { result?: unknown }).result === "number")
+  );
+}
