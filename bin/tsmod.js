@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 "use strict";
-require("../dist/platform/cli/main.js").main(process.argv.slice(2));
+require("../dist/index.js").runCli(process.argv.slice(2));

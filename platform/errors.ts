@@ -26,6 +26,8 @@ export const ErrorCode = {
   CLIENT_GONE: "TSMOD_CLIENT_GONE",
   SENDFILE: "TSMOD_SENDFILE",
   REDIRECT_LOOP: "TSMOD_REDIRECT_LOOP",
+  BAD_REQUEST_URI: "TSMOD_BAD_REQUEST_URI",
+  AUTH_MISCONFIGURED: "TSMOD_AUTH_MISCONFIGURED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

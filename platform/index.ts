@@ -1,3 +1,10 @@
 export * from "./constants";
 export * from "./errors";
 export { Table } from "./table";
+export { Request, Output, ServerInfo, redirect, type ConnectionInfo, type HandlerInfo, type RequestExtensions } from "./request";
+export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
+export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
+export { PHASES, type PhaseSpec } from "./phases";
+export { ErrorLog } from "./log";
+export { main as cliMain } from "./cli";
+export { escapeHtml } from "./html";

@@ -1,0 +1,7 @@
+/**
+ * The modules handler code reaches by name: `tsmod` itself and the handlers shipped with it
+ * (`TsHandler tsmod/publisher`, ...). Loaded on first use.
+ */
+export function createBuiltins(): ReadonlyMap<string, unknown> {
+  return new Map<string, unknown>([["tsmod", require("./index")]]);
+}

@@ -1,0 +1,81 @@
+import { loadConfig } from "../config";
+import { ConfigErrors } from "../errors";
+import { TsmodServer } from "../server";
+
+const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
+       tsmod configtest -f FILE [-D NAME]...`;
+
+interface Args {
+  command: string;
+  file: string;
+  defines: string[];
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const [command, ...rest] = argv;
+  if (!command || command === "-h" || command === "--help") return USAGE;
+  let file = "";
+  const defines: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "-f" && rest[i + 1]) file = rest[++i];
+    else if (a === "-D" && rest[i + 1]) defines.push(rest[++i]);
+    else if (a.startsWith("-D") && a.length > 2) defines.push(a.slice(2));
+    else return `tsmod: unexpected argument '${a}'\n${USAGE}`;
+  }
+  if (!file) return `tsmod: -f FILE is required\n${USAGE}`;
+  return { command, file, defines };
+}
+
+/**
+ * The `tsmod` command. `builtins` are the modules handlers reach as `tsmod` and `tsmod/...`;
+ * the package entry passes them, since the platform itself must not depend on them.
+ */
+export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>): Promise<void> {
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    process.stderr.write(args + "\n");
+    process.exitCode = args === USAGE ? 0 : 2;
+    return;
+  }
+  if (args.command === "configtest") return configtest(args, builtins);
+  if (args.command === "serve") return serve(args, builtins);
+  process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+function configtest(args: Args, builtins: ReadonlyMap<string, unknown>): void {
+  try {
+    loadConfig(args.file, { defines: args.defines, builtins: new Set(builtins.keys()) });
+    process.stdout.write("Syntax OK\n");
+  } catch (e) {
+    reportConfigErrors(e);
+    process.exitCode = 1;
+  }
+}
+
+function reportConfigErrors(e: unknown): void {
+  if (e instanceof ConfigErrors) for (const err of e.errors) process.stderr.write(err.message + "\n");
+  else process.stderr.write(`tsmod: ${(e as Error).stack ?? e}\n`);
+}
+
+async function serve(args: Args, builtins: ReadonlyMap<string, unknown>): Promise<void> {
+  let server: TsmodServer;
+  try {
+    server = await TsmodServer.start(args.file, { builtins, defines: args.defines });
+  } catch (e) {
+    reportConfigErrors(e);
+    process.exitCode = 1;
+    return;
+  }
+  for (const url of server.urls()) process.stdout.write(`tsmod listening on ${url}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGHUP", () => void server.reload());
+}

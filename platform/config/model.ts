@@ -1,0 +1,152 @@
+/**
+ * The resolved configuration: what the parser builds once at load time and the request path
+ * only reads.
+ */
+
+/** One handler named by a `Ts*Handler` directive (or added at run time with `req.addHandler`). */
+export interface HandlerEntry {
+  /** Module name as written: `app/auth`, `tests`, `tsmod/publisher`. */
+  readonly module: string;
+  /** Explicit `::function` (may be dotted), or null for the phase's default name. */
+  readonly func: string | null;
+  /** Folder the module is resolved against first (with a trailing `/`), or null. */
+  readonly directory: string | null;
+  readonly isLocation: boolean;
+  /** From `TsHandlerModule`: a missing function is skipped instead of being an error. */
+  readonly silent: boolean;
+}
+
+/** Per-directory settings: what `<Directory>`, `<Location>`, ... sections and the top level set. */
+export interface DirConfig {
+  /** Handler lists keyed by directive name, or `directive.ext` for `| .ext` lists. */
+  handlers: Map<string, HandlerEntry[]>;
+  /** The table `req.getConfig()` returns: `TsDebug` → "1"/"0", `TsAutoReload`, `TsPath`, ... */
+  settings: Map<string, string>;
+  /** `TsOption` values; "" marks a key unset at this level. */
+  options: Map<string, string>;
+  setHandler?: string;
+  /** `AddHandler` by extension (lower-case, with the dot); "" marks one removed. */
+  addHandlers: Map<string, string>;
+  addTypes: Map<string, string>;
+  defaultType?: string;
+  errorDocuments: Map<number, string>;
+  limitRequestBody?: number;
+  authType?: string;
+  authName?: string;
+  /** Each `Require` line as its words. */
+  requires?: string[][];
+  directoryIndex?: string[];
+  /** `Options` flags in effect (`Indexes`, `FollowSymLinks`, ...). */
+  optionFlags: Map<string, boolean>;
+  /** Absolute module search folders from `TsPath`. */
+  tsPath?: string[];
+  interpreter?: string;
+}
+
+export function emptyDirConfig(): DirConfig {
+  return {
+    handlers: new Map(),
+    settings: new Map(),
+    options: new Map(),
+    addHandlers: new Map(),
+    addTypes: new Map(),
+    errorDocuments: new Map(),
+    optionFlags: new Map(),
+  };
+}
+
+/**
+ * Overlays `inner` on `outer` as Apache merges per-directory configs: maps merge key by key
+ * (so an inner handler list replaces the outer one for the same phase), anything else the
+ * inner section sets wins.
+ */
+export function mergeDirConfig(outer: DirConfig, inner: DirConfig): DirConfig {
+  const out: Record<string, unknown> = { ...outer };
+  for (const [key, value] of Object.entries(inner)) {
+    if (value === undefined) continue;
+    const base = (outer as unknown as Record<string, unknown>)[key];
+    out[key] = value instanceof Map && base instanceof Map ? new Map([...base, ...value]) : value;
+  }
+  return out as unknown as DirConfig;
+}
+
+export type SectionKind = "directory" | "files" | "location";
+
+export interface Section {
+  readonly id: number;
+  readonly kind: SectionKind;
+  /** Directory (absolute, trailing `/`), file name or URL path pattern as written. */
+  readonly pattern: string;
+  /** Set for `*Match` sections and `~` forms; also for wildcard patterns. */
+  readonly regex: RegExp | null;
+  /** A `*Match` or `~` section (merged after the plain ones of its kind, in file order). */
+  readonly isMatch: boolean;
+  /** Directory sections: number of path components, for shortest-first ordering. */
+  readonly depth: number;
+  /** A `<Files>` nested in a `<Directory>` applies only where that directory applies. */
+  readonly parent: Section | null;
+  readonly config: DirConfig;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface AliasRule {
+  readonly fromPath: string | null;
+  readonly fromRegex: RegExp | null;
+  readonly target: string;
+}
+
+export interface ListenAddress {
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+/** The main server or one `<VirtualHost>`. */
+export interface VirtualServer {
+  readonly isVirtual: boolean;
+  /** `<VirtualHost>` addresses (`*`, `*:8080`, `127.0.0.1:80`); empty for the main server. */
+  addresses: string[];
+  serverName: string;
+  serverAliases: string[];
+  serverAdmin: string;
+  documentRoot: string;
+  aliases: AliasRule[];
+  timeout: number;
+  keepAliveTimeout: number;
+  limitRequestFields: number;
+  limitRequestFieldSize: number;
+  limitRequestLine: number;
+  errorLog: string;
+  logLevel: number;
+  /** Top-level per-directory settings of this server (the vhost's over the main server's). */
+  dir: DirConfig;
+  /** The main server's sections, then this virtual host's, in file order. */
+  sections: Section[];
+  /** Settings written at this server's own level (for `req.server.getConfig()`). */
+  serverSettings: Map<string, string>;
+  serverOptions: Map<string, string>;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ImportEntry {
+  readonly module: string;
+  readonly func: string | null;
+  readonly interpreter: string | null;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ServerConfig {
+  /** The main configuration file, absolute. */
+  readonly configFile: string;
+  /** Every file read, for reloading on SIGHUP. */
+  readonly files: string[];
+  readonly serverRoot: string;
+  readonly defines: ReadonlySet<string>;
+  listen: ListenAddress[];
+  workers: number;
+  main: VirtualServer;
+  vhosts: VirtualServer[];
+  imports: ImportEntry[];
+}

@@ -1,0 +1,1 @@
+export { ErrorLog, type LogSink } from "./error-log";

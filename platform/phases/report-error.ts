@@ -1,0 +1,41 @@
+import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR } from "../constants";
+import { ErrorCode, TsmodError, isServerReturn } from "../errors";
+import { escapeHtml } from "../html";
+import type { Request } from "../request";
+
+/**
+ * Turns what a handler threw into a phase result. `ServerReturn` is a plain result; errors
+ * with a 4xx status (a body that timed out, was too large, ...) answer with that status;
+ * anything else is logged with the phase and handler and becomes a 500 — with `TsDebug On`
+ * the stack trace is written into the response instead, and the result is DONE.
+ */
+export async function reportError(req: Request, where: string, err: unknown): Promise<number> {
+  if (isServerReturn(err)) {
+    if (err.statusOverride) req.status = err.statusOverride;
+    return err.result;
+  }
+  if (err instanceof TsmodError && err.code === ErrorCode.CLIENT_GONE) {
+    req.logError(`${where}: ${err.message}`, APLOG_INFO);
+    return DONE;
+  }
+  const status = typeof (err as { status?: unknown })?.status === "number" ? (err as { status: number }).status : 500;
+  if (status >= 400 && status < 500) {
+    const message = (err as Error).message;
+    req.logError(`${where}: ${message}`, APLOG_INFO);
+    req.notes.set("error-notes", message);
+    return status;
+  }
+  // Duck-typed: handler modules may run in another realm, where `instanceof Error` fails.
+  const e = err as { stack?: unknown; message?: unknown } | null;
+  const text = typeof e?.stack === "string" ? e.stack : typeof e?.message === "string" ? e.message : `thrown value: ${String(err)}`;
+  req.logError(`${where}: ${text}`, APLOG_ERR);
+  if (req._state.dir.settings.get("TsDebug") !== "1" || req.headerOnly) return HTTP_INTERNAL_SERVER_ERROR;
+  if (!req.headersSent) {
+    req.status = HTTP_INTERNAL_SERVER_ERROR;
+    req.contentType = "text/html; charset=utf-8";
+  }
+  await req
+    .write(`\n<pre>\ntsmod error: "${escapeHtml(where)}"\n\n${escapeHtml(text)}\n</pre>\n`)
+    .catch(() => undefined);
+  return DONE;
+}

@@ -1,0 +1,159 @@
+import type { ServerResponse } from "node:http";
+import { ErrorCode, TsmodError } from "../errors";
+import type { Table } from "../table";
+
+/** What the output needs from the request whose headers it sends. */
+export interface ResponseHead {
+  status: number;
+  statusLine: string | null;
+  contentType: string | null;
+  readonly headersOut: Table;
+  readonly errHeadersOut: Table;
+  /** Called once, just before the status line goes out (no-cache, validators, ...). */
+  prepareHeaders(): void;
+}
+
+/** For output whose handler set no type: never sniffed as HTML. */
+const DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8";
+
+/** Responses up to this size are sent in one piece with a Content-Length. */
+const BUFFER_LIMIT = 64 * 1024;
+
+/**
+ * The response body of one client request, shared by the request and its internal redirects.
+ * Writes are buffered until the buffer fills or `flush()` is called, so a small response
+ * goes out with a Content-Length and headers stay changeable until then (mod_python flushed on
+ * every write, which froze headers at the first byte).
+ */
+export class Output {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private sent = false;
+  private ended = false;
+  bytesSent = 0;
+  /** The request whose status and headers go out: the last one of an internal redirect chain. */
+  head!: ResponseHead;
+
+  constructor(readonly raw: ServerResponse) {}
+
+  get headersSent(): boolean {
+    return this.sent;
+  }
+
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  /** Bytes written so far, sent or still buffered. */
+  get bytesWritten(): number {
+    return this.bytesSent + this.buffered;
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    if (this.ended) throw new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed");
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (buf.length === 0) return;
+    if (!this.sent) {
+      this.chunks.push(buf);
+      this.buffered += buf.length;
+      if (this.buffered < BUFFER_LIMIT) return;
+      return this.flush();
+    }
+    return this.send(buf);
+  }
+
+  /** Sends headers and whatever is buffered; later writes stream (chunked). */
+  async flush(): Promise<void> {
+    if (this.ended) return;
+    if (!this.sent) this.sendHead(null);
+    const data = this.takeBuffer();
+    if (data.length) await this.send(data);
+    else this.raw.flushHeaders();
+  }
+
+  /** Drops output that has not gone out yet (an error page replaces it). */
+  discard(): boolean {
+    if (this.sent) return false;
+    this.chunks = [];
+    this.buffered = 0;
+    return true;
+  }
+
+  /** Completes the response. */
+  async end(): Promise<void> {
+    if (this.ended) return;
+    let data: Buffer | undefined;
+    if (!this.sent) {
+      data = this.takeBuffer();
+      this.sendHead(data.length);
+      this.bytesSent += data.length;
+    }
+    this.ended = true;
+    const res = this.raw;
+    if (res.destroyed) return;
+    await new Promise<void>((resolve) => {
+      res.once("close", resolve);
+      res.end(data?.length ? data : undefined, () => resolve());
+    });
+  }
+
+  /** Sends headers now, for bodies written straight to the socket (sendfile, proxies). */
+  startStreaming(contentLength: number | null): void {
+    if (!this.sent) this.sendHead(contentLength);
+  }
+
+  private takeBuffer(): Buffer {
+    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [];
+    this.buffered = 0;
+    return data;
+  }
+
+  private sendHead(contentLength: number | null): void {
+    const h = this.head;
+    h.prepareHeaders();
+    const res = this.raw;
+    res.statusCode = h.status;
+    if (h.statusLine) res.statusMessage = h.statusLine;
+    for (const table of [h.headersOut, h.errHeadersOut]) {
+      for (const name of table.keys()) {
+        const values = table.getAll(name);
+        const existing = res.getHeader(name);
+        const merged = existing === undefined ? values : [...(Array.isArray(existing) ? existing : [String(existing)]), ...values];
+        res.setHeader(name, merged.length === 1 ? merged[0] : merged);
+      }
+    }
+    if (!res.hasHeader("content-type")) {
+      if (h.contentType) res.setHeader("Content-Type", h.contentType);
+      else if (contentLength !== 0) res.setHeader("Content-Type", DEFAULT_CONTENT_TYPE);
+    }
+    const noBody = h.status === 204 || h.status === 304 || (h.status >= 100 && h.status < 200);
+    if (contentLength !== null && !noBody && !res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) {
+      res.setHeader("Content-Length", contentLength);
+    }
+    this.sent = true;
+  }
+
+  private send(buf: Buffer): Promise<void> {
+    const res = this.raw;
+    if (res.destroyed || res.writableEnded) {
+      return Promise.reject(new TsmodError(ErrorCode.CLIENT_GONE, "write failed: the client closed the connection"));
+    }
+    this.bytesSent += buf.length;
+    if (res.write(buf)) return Promise.resolve();
+    // Backpressure: the promise resolves when the socket has taken the data.
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", gone);
+        resolve();
+      };
+      const gone = () => {
+        res.off("drain", done);
+        reject(new TsmodError(ErrorCode.CLIENT_GONE, "write failed: the client closed the connection"));
+      };
+      res.once("drain", done);
+      res.once("close", gone);
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from "node:http";
+import type { DirConfig, HandlerEntry } from "../config/model";
+import type { ConfigLookup } from "../config/lookup";
+import type { ErrorLog } from "../log";
+import type { ModuleRegistry } from "../loader";
+import type { BodyReader } from "./body-reader";
+import type { Output } from "./output";
+import type { Request } from "./request";
+
+/** What a request needs from the running server (implemented in `server/`). */
+export interface RequestRuntime {
+  readonly errorLog: ErrorLog;
+  /** Runs a new request for `uri` through the phases, sharing this request's response. */
+  internalRedirect(req: Request, uri: string): Promise<void>;
+  registry(interpreter: string): ModuleRegistry;
+  /** Looks up extension hooks other subsystems registered (forms, sessions, ...). */
+  readonly extensions: RequestExtensions;
+}
+
+/**
+ * Features provided by subsystems outside `platform/` (sessions live in `sessions/`, which
+ * depends on the platform, not the other way round): the server wires them in at start.
+ */
+export interface RequestExtensions {
+  getSession?: (req: Request) => Promise<unknown>;
+}
+
+/** Per-request bookkeeping the phases and the Request methods share. */
+export interface RequestState {
+  readonly runtime: RequestRuntime;
+  /** The client response, shared along an internal-redirect chain. */
+  readonly output: Output;
+  readonly lookup: ConfigLookup;
+  dir: DirConfig;
+  body: BodyReader | null;
+  readonly stream: IncomingMessage;
+  /** Handlers added with `req.addHandler` for phases that have not run yet. */
+  readonly added: Map<string, HandlerEntry[]>;
+  /** The list of the phase now running (addHandler for this phase appends to it). */
+  running: { directive: string; list: HandlerEntry[] } | null;
+  readonly cleanups: Array<() => unknown>;
+  /** Stat of `req.filename`, when it names an existing file or folder. */
+  finfo: import("node:fs").Stats | null;
+}

@@ -1,0 +1,405 @@
+import * as fs from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import * as path from "node:path";
+import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
+import { parseHandlerSpec } from "../config/directives";
+import type { HandlerEntry } from "../config/model";
+import { ErrorCode, TsmodError } from "../errors";
+import { phaseByDirective } from "../phases/phase-table";
+import { Table } from "../table";
+import { parseBasicAuth } from "./basic-auth";
+import { BodyReader } from "./body-reader";
+import type { Output, ResponseHead } from "./output";
+import type { RequestState } from "./request-state";
+import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
+
+/** Default `LimitRequestBody` (Apache 2.4.54+): 1 GiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
+
+export interface RequestInit {
+  readonly raw: IncomingMessage;
+  readonly state: RequestState;
+  readonly server: ServerInfo;
+  readonly connection: ConnectionInfo;
+  readonly method: string;
+  readonly uri: string;
+  readonly unparsedUri: string;
+  readonly args: string | null;
+  readonly hostname: string;
+  readonly port: number;
+  readonly isHttps: boolean;
+  readonly prev: Request | null;
+}
+
+/** The handler being run: mod_python's `req.hlist`. */
+export interface HandlerInfo {
+  readonly handler: string;
+  readonly directory: string | null;
+  readonly silent: boolean;
+  readonly isLocation: boolean;
+}
+
+/**
+ * The request object every handler receives: mod_python's `request` with camelCase names.
+ * One object per request (and one per internal redirect), passed to every phase, so
+ * properties a handler sets stay visible to later phases.
+ */
+export class Request implements ResponseHead {
+  readonly raw: IncomingMessage;
+  readonly method: string;
+  uri: string;
+  readonly unparsedUri: string;
+  args: string | null;
+  readonly protocol: string;
+  readonly theRequest: string;
+  readonly hostname: string;
+  readonly headerOnly: boolean;
+  readonly requestTime: number;
+  readonly headersIn: Table;
+  readonly server: ServerInfo;
+  readonly connection: ConnectionInfo;
+  readonly prev: Request | null;
+  next: Request | null = null;
+  /** Set on sub-requests; tsmod makes none yet, so always null. */
+  readonly mainRequest: Request | null = null;
+
+  filename: string | null = null;
+  pathInfo = "";
+  /** The `| .ext` extension the handler lists were chosen by. */
+  extension = "";
+  status = 200;
+  statusLine: string | null = null;
+  contentType: string | null = null;
+  handler: string | null = null;
+  user: string | null = null;
+  apAuthType: string | null = null;
+  readonly headersOut = new Table();
+  readonly errHeadersOut = new Table();
+  readonly notes = new Table();
+  readonly subprocessEnv = new Table();
+  /** Directive name of the phase now running, e.g. "TsHandler"; null between phases. */
+  phase: string | null = null;
+  interpreter = "";
+  hlist: HandlerInfo | null = null;
+  /** Modification time (seconds) used by `setLastModified` / `setEtag`. */
+  mtime = 0;
+  noCache = false;
+  allowedMethods: string[] = [];
+
+  /** @internal shared with the phases; not part of the public API. */
+  readonly _state: RequestState;
+  /** The port the client addressed (from Host), else the one it connected to. */
+  readonly port: number;
+  private readonly https: boolean;
+
+  constructor(init: RequestInit) {
+    this.raw = init.raw;
+    this._state = init.state;
+    this.server = init.server;
+    this.connection = init.connection;
+    this.method = init.method;
+    this.uri = init.uri;
+    this.unparsedUri = init.unparsedUri;
+    this.args = init.args;
+    this.hostname = init.hostname;
+    this.port = init.port;
+    this.https = init.isHttps;
+    this.prev = init.prev;
+    this.protocol = `HTTP/${init.raw.httpVersion}`;
+    this.theRequest = `${init.method} ${init.unparsedUri} ${this.protocol}`;
+    this.headerOnly = init.method === "HEAD";
+    this.requestTime = Date.now() / 1000;
+    this.headersIn = init.prev ? init.prev.headersIn : tableFromRaw(init.raw.rawHeaders);
+  }
+
+  /** The raw Node response, for the rare case (tsmod never patches it). */
+  get rawResponse(): ServerResponse {
+    return this.out.raw;
+  }
+
+  get bytesSent(): number {
+    return this.out.bytesWritten;
+  }
+
+  /** True once the status line and headers have gone to the client. */
+  get headersSent(): boolean {
+    return this.out.headersSent;
+  }
+
+  private get out(): Output {
+    return this._state.output;
+  }
+
+  // ---- output -------------------------------------------------------------------------
+
+  /** Queues data for the client; the promise resolves when it has been accepted (backpressure). */
+  write(data: string | Uint8Array): Promise<void> {
+    return this.out.write(data);
+  }
+
+  /** Sends the headers and everything written so far. */
+  flush(): Promise<void> {
+    return this.out.flush();
+  }
+
+  /** Sends a file (or part of it) as (part of) the body; returns the number of bytes sent. */
+  async sendfile(file: string, offset = 0, length = -1): Promise<number> {
+    let size: number;
+    try {
+      size = (await fs.promises.stat(file)).size;
+    } catch (e) {
+      throw new TsmodError(ErrorCode.SENDFILE, `sendfile: cannot stat ${file}: ${(e as Error).message}`);
+    }
+    const end = length < 0 ? size : Math.min(size, offset + length);
+    if (end <= offset) return 0;
+    let sent = 0;
+    for await (const chunk of fs.createReadStream(file, { start: offset, end: end - 1, highWaterMark: 64 * 1024 })) {
+      await this.out.write(chunk as Buffer);
+      sent += (chunk as Buffer).length;
+    }
+    return sent;
+  }
+
+  /** Sets Content-Length (meaningful only before output starts). */
+  setContentLength(length: number): void {
+    this.headersOut.set("Content-Length", String(length));
+  }
+
+  /** @internal called by the output just before the status line goes out. */
+  prepareHeaders(): void {
+    if (!this.headersOut.has("server")) this.headersOut.set("Server", SERVER_SOFTWARE);
+    if (this.noCache) {
+      // Expires equal to Date (Apache's way); Date set here so the two cannot straddle a second.
+      const now = new Date().toUTCString();
+      this.headersOut.set("Date", now);
+      this.headersOut.set("Expires", now);
+      this.headersOut.set("Cache-Control", "no-cache");
+    }
+  }
+
+  // ---- input --------------------------------------------------------------------------
+
+  private get body(): BodyReader {
+    const s = this._state;
+    s.body ??= new BodyReader(s.stream, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    return s.body;
+  }
+
+  /** Up to `size` bytes of the body; everything left when omitted. Empty at the end. */
+  read(size?: number): Promise<Buffer> {
+    return this.body.read(size);
+  }
+
+  readline(limit?: number): Promise<Buffer> {
+    return this.body.readline(limit);
+  }
+
+  readlines(sizeHint?: number): Promise<Buffer[]> {
+    return this.body.readlines(sizeHint);
+  }
+
+  async discardRequestBody(): Promise<number> {
+    await this.body.discard();
+    return OK;
+  }
+
+  // ---- flow ---------------------------------------------------------------------------
+
+  /** Runs the phases again for `uri`; its output joins this response. `req.prev` is this request. */
+  internalRedirect(uri: string): Promise<void> {
+    return this._state.runtime.internalRedirect(this, uri);
+  }
+
+  /**
+   * Adds a handler to a phase: to the running list when it is the phase now running, else
+   * after the configured handlers of that phase. `directory` is where the module is looked
+   * up first (default: the current handler's folder).
+   */
+  addHandler(phase: string, handler: string, directory?: string): void {
+    const spec = phaseByDirective(phase);
+    if (!spec || !spec.addable) throw new TsmodError(ErrorCode.INVALID_PHASE, `addHandler: invalid phase '${phase}'`);
+    let parsed: { module: string; func: string | null };
+    try {
+      parsed = parseHandlerSpec(handler.trim());
+    } catch (e) {
+      throw new TsmodError(ErrorCode.HANDLER_SPEC, `addHandler: ${(e as Error).message}`);
+    }
+    const dir = directory !== undefined ? path.resolve(directory).replace(/\/*$/, "/") : (this.hlist?.directory ?? null);
+    const entry: HandlerEntry = { ...parsed, directory: dir, isLocation: false, silent: false };
+    const s = this._state;
+    if (s.running && s.running.directive === spec.directive) {
+      s.running.list.push(entry);
+      return;
+    }
+    const list = s.added.get(spec.directive);
+    if (list) list.push(entry);
+    else s.added.set(spec.directive, [entry]);
+  }
+
+  /** Calls `fn(data)` after the response has been sent; errors are logged. */
+  registerCleanup<T>(fn: (data: T) => unknown, data?: T): void {
+    this._state.cleanups.push(() => fn(data as T));
+  }
+
+  logError(message: string, level: number = APLOG_ERR): void {
+    this._state.runtime.errorLog.log(message, level || APLOG_ERR, `${this.connection.remoteIp}:${this.connection.remotePort}`);
+  }
+
+  // ---- configuration ------------------------------------------------------------------
+
+  /** `TsOption` values in effect here; keys set to "" are unset. */
+  getOptions(): Table {
+    return optionsTable(this._state.dir.options);
+  }
+
+  /** Non-handler tsmod directives in effect: `TsDebug` → "1"/"0", `TsAutoReload`, `TsPath`, ... */
+  getConfig(): Table {
+    return new Table(this._state.dir.settings);
+  }
+
+  documentRoot(): string {
+    return this.server.documentRoot;
+  }
+
+  authType(): string | null {
+    return this._state.dir.authType || null;
+  }
+
+  authName(): string | null {
+    return this._state.dir.authName ?? null;
+  }
+
+  /** The `Require` lines in effect, each as one string (`"valid-user"`, `"user a b"`). */
+  requires(): string[] {
+    return (this._state.dir.requires ?? []).map((words) => words.join(" "));
+  }
+
+  // ---- auth ---------------------------------------------------------------------------
+
+  /** The Basic-auth password (setting `req.user` to the user name), or null without one. */
+  getBasicAuthPw(): string | null {
+    const creds = parseBasicAuth(this.headersIn.get("authorization"));
+    if (!creds) return null;
+    this.user = creds.user;
+    this.apAuthType ??= "Basic";
+    return creds.password;
+  }
+
+  // ---- URLs and caching ---------------------------------------------------------------
+
+  isHttps(): boolean {
+    return this.https;
+  }
+
+  /** An absolute URL for `uri` on this server, named as the client named it. */
+  constructUrl(uri: string): string {
+    const scheme = this.https ? "https" : "http";
+    const defaultPort = this.https ? 443 : 80;
+    const host = this.hostname.includes(":") && !this.hostname.startsWith("[") ? `[${this.hostname}]` : this.hostname;
+    return `${scheme}://${host}${this.port === defaultPort ? "" : `:${this.port}`}${uri}`;
+  }
+
+  /** Sets the methods listed in `Allow` on a 405/501 answer (no enforcement, as mod_python). */
+  allowMethods(methods: Iterable<string>, reset = false): void {
+    this.allowedMethods = reset ? [...methods] : [...this.allowedMethods, ...methods];
+  }
+
+  /** Moves `req.mtime` forward to `seconds` (never back). */
+  updateMtime(seconds: number): void {
+    if (seconds > this.mtime) this.mtime = seconds;
+  }
+
+  setLastModified(): void {
+    this.headersOut.set("Last-Modified", new Date(Math.floor(this.mtime) * 1000).toUTCString());
+  }
+
+  /** A strong validator from the file's identity and size, or from `mtime` alone. */
+  setEtag(): string {
+    const f = this._state.finfo;
+    const tag = f ? `"${f.ino.toString(16)}-${f.size.toString(16)}-${Math.floor(f.mtimeMs * 1000).toString(16)}"` : `"${Math.floor(this.mtime * 1e6).toString(16)}"`;
+    this.headersOut.set("ETag", tag);
+    return tag;
+  }
+
+  /**
+   * Evaluates the conditional request headers against the ETag and Last-Modified set so far:
+   * OK to go on, or the status to answer (304 or 412).
+   */
+  meetsConditions(): number {
+    const etag = this.headersOut.get("etag");
+    const lastModified = this.headersOut.get("last-modified");
+    const modified = lastModified ? Date.parse(lastModified) : NaN;
+    const safe = this.method === "GET" || this.method === "HEAD";
+    const ifMatch = this.headersIn.get("if-match");
+    if (ifMatch && ifMatch.trim() !== "*" && !(etag && listHasTag(ifMatch, etag, true))) return 412;
+    const ifUnmodified = this.headersIn.get("if-unmodified-since");
+    if (!ifMatch && ifUnmodified && !Number.isNaN(modified) && modified > Date.parse(ifUnmodified)) return 412;
+    const ifNoneMatch = this.headersIn.get("if-none-match");
+    if (ifNoneMatch) {
+      if (ifNoneMatch.trim() === "*" || (etag && listHasTag(ifNoneMatch, etag, false))) return safe ? 304 : 412;
+      return OK;
+    }
+    const ims = this.headersIn.get("if-modified-since");
+    if (safe && ims && !Number.isNaN(modified) && modified <= Date.parse(ims)) return 304;
+    return OK;
+  }
+
+  // ---- CGI variables ------------------------------------------------------------------
+
+  /** Adds the common CGI variables to `subprocessEnv` (Apache's `ap_add_common_vars`). */
+  addCommonVars(): void {
+    const env = this.subprocessEnv;
+    for (const [k, v] of this.headersIn) {
+      const name = "HTTP_" + k.toUpperCase().replace(/-/g, "_");
+      if (name !== "HTTP_AUTHORIZATION" && name !== "HTTP_PROXY") env.set(name, v);
+    }
+    env.set("SERVER_SOFTWARE", SERVER_SOFTWARE);
+    env.set("SERVER_NAME", this.server.serverHostname);
+    env.set("SERVER_ADDR", this.connection.localIp);
+    env.set("SERVER_PORT", String(this.port));
+    env.set("REMOTE_ADDR", this.connection.remoteIp);
+    env.set("REMOTE_PORT", String(this.connection.remotePort));
+    env.set("DOCUMENT_ROOT", this.documentRoot());
+    env.set("SERVER_ADMIN", this.server.serverAdmin);
+    env.set("REQUEST_SCHEME", this.https ? "https" : "http");
+    if (this.filename) env.set("SCRIPT_FILENAME", this.filename);
+  }
+
+  /** The common variables plus the request-specific CGI/1.1 ones. */
+  addCgiVars(): void {
+    this.addCommonVars();
+    const env = this.subprocessEnv;
+    env.set("GATEWAY_INTERFACE", "CGI/1.1");
+    env.set("SERVER_PROTOCOL", this.protocol);
+    env.set("REQUEST_METHOD", this.method);
+    env.set("QUERY_STRING", this.args ?? "");
+    env.set("REQUEST_URI", this.unparsedUri);
+    env.set("SCRIPT_NAME", this.pathInfo && this.uri.endsWith(this.pathInfo) ? this.uri.slice(0, -this.pathInfo.length) : this.uri);
+    if (this.pathInfo) env.set("PATH_INFO", this.pathInfo);
+  }
+
+  // ---- subsystems ---------------------------------------------------------------------
+
+  /** The request's session, loaded and locked on first use (needs the sessions subsystem). */
+  getSession(): Promise<unknown> {
+    const hook = this._state.runtime.extensions.getSession;
+    if (!hook) throw new TsmodError(ErrorCode.INVALID_PHASE, "sessions are not available in this server");
+    return hook(this);
+  }
+}
+
+function listHasTag(list: string, tag: string, strong: boolean): boolean {
+  const bare = (t: string) => (strong ? t : t.replace(/^W\//, ""));
+  if (strong && tag.startsWith("W/")) return false;
+  return list.split(",").some((t) => {
+    const candidate = t.trim();
+    if (strong && candidate.startsWith("W/")) return false;
+    return bare(candidate) === bare(tag);
+  });
+}
+
+function tableFromRaw(raw: string[]): Table {
+  const t = new Table();
+  for (let i = 0; i + 1 < raw.length; i += 2) t.add(raw[i], raw[i + 1]);
+  return t;
+}

@@ -1,0 +1,60 @@
+import type { VirtualServer } from "../config/model";
+import { Table } from "../table";
+
+/**
+ * `req.server`: the (virtual) server a request was matched to. One object per server for the
+ * life of the configuration, not one per request.
+ */
+export class ServerInfo {
+  readonly serverHostname: string;
+  readonly isVirtual: boolean;
+  readonly serverAdmin: string;
+  readonly timeout: number;
+  readonly keepAliveTimeout: number;
+  readonly documentRoot: string;
+  private readonly settings: Map<string, string>;
+  private readonly options: Map<string, string>;
+
+  constructor(
+    readonly config: VirtualServer,
+    readonly serverRoot: string,
+  ) {
+    this.serverHostname = config.serverName;
+    this.isVirtual = config.isVirtual;
+    this.serverAdmin = config.serverAdmin;
+    this.timeout = config.timeout;
+    this.keepAliveTimeout = config.keepAliveTimeout;
+    this.documentRoot = config.documentRoot;
+    this.settings = config.serverSettings;
+    this.options = config.serverOptions;
+  }
+
+  /** Directives set at this server's own level (outside sections), as `req.getConfig()`. */
+  getConfig(): Table {
+    return new Table(this.settings);
+  }
+
+  /** `TsOption`s set at this server's own level. */
+  getOptions(): Table {
+    return optionsTable(this.options);
+  }
+}
+
+/** `TsOption` values with the unset ("") keys left out. */
+export function optionsTable(options: Map<string, string>): Table {
+  const t = new Table();
+  for (const [k, v] of options) if (v !== "") t.set(k, v);
+  return t;
+}
+
+/** `req.connection`. */
+export interface ConnectionInfo {
+  readonly remoteIp: string;
+  readonly remotePort: number;
+  readonly localIp: string;
+  readonly localPort: number;
+  /** The server the connection arrived at (the main server). */
+  readonly baseServer: ServerInfo;
+  /** True once the client has gone away. */
+  readonly aborted: boolean;
+}

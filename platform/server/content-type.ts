@@ -1,0 +1,42 @@
+import * as path from "node:path";
+import { contentType as mimeContentType } from "mime-types";
+import type { DirConfig } from "../config/model";
+
+/**
+ * Apache's mod_mime, reduced: `AddType` by the file's last extension, then the mime database,
+ * then `DefaultType`. Text types get `charset=utf-8`.
+ */
+export function defaultContentType(dir: DirConfig, filename: string): string | null {
+  const ext = path.extname(filename).toLowerCase();
+  if (ext) {
+    const configured = dir.addTypes.get(ext);
+    if (configured) return configured;
+    const known = mimeContentType(ext);
+    if (known) return known;
+  }
+  return dir.defaultType || null;
+}
+
+/**
+ * The handler name for a file: `SetHandler` wins, else `AddHandler` for any of the file's
+ * extensions (`a.psp.bak` has `.psp` and `.bak`; the last configured one wins, as mod_mime).
+ */
+export function handlerFor(dir: DirConfig, filename: string | null): string | null {
+  if (dir.setHandler !== undefined) return dir.setHandler || null;
+  if (!filename || dir.addHandlers.size === 0) return null;
+  const parts = path.basename(filename).toLowerCase().split(".").slice(1);
+  let found: string | null = null;
+  for (const p of parts) {
+    const h = dir.addHandlers.get("." + p);
+    if (h !== undefined) found = h || null;
+  }
+  return found;
+}
+
+/** mod_python's extension for `| .ext` lists: everything after the first dot of the name. */
+export function handlerExtension(filename: string | null): string {
+  if (!filename) return "";
+  const base = path.basename(filename);
+  const dot = base.indexOf(".");
+  return dot <= 0 ? "" : base.slice(dot).toLowerCase();
+}

@@ -1,0 +1,175 @@
+import { APLOG_ERR, DECLINED, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
+import type { HandlerEntry } from "../config/model";
+import { PHASES, runPhase, type PhaseSpec } from "../phases";
+import { DEFAULT_BODY_LIMIT, type Request } from "../request";
+import { defaultContentType, handlerExtension, handlerFor } from "./content-type";
+import { defaultHandler } from "./default-handler";
+import { checkHostAccess, userSatisfies } from "./require-check";
+import { mapToStorage, translateUri } from "./translate";
+
+/** A step's answer: go on to the next step, or end the request with this result. */
+const NEXT = Symbol("next");
+type StepResult = typeof NEXT | number;
+
+interface Step {
+  readonly name: string;
+  /** Internal redirects start after the post-read step, as in Apache. */
+  readonly onRedirect: boolean;
+  run(req: Request): Promise<StepResult>;
+}
+
+/** The handlers for a phase: its `| .ext` list when one matches, else the generic list, then added ones. */
+export function handlersFor(req: Request, directive: string): HandlerEntry[] {
+  const handlers = req._state.dir.handlers;
+  const configured = (req.extension && handlers.get(directive + req.extension)) || handlers.get(directive) || [];
+  const added = req._state.added.get(directive);
+  if (!added) return configured;
+  req._state.added.delete(directive);
+  return [...configured, ...added];
+}
+
+/** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
+async function runAll(req: Request, phase: PhaseSpec): Promise<StepResult> {
+  const r = await runPhase(req, phase, handlersFor(req, phase.directive));
+  return r === OK || r === DECLINED ? NEXT : r;
+}
+
+/**
+ * The request pipeline in Apache order. Each step runs its phase's handlers (one runner,
+ * `runPhase`) and then does what Apache's core does between phases.
+ */
+const STEPS: readonly Step[] = [
+  {
+    name: "post-read-request",
+    onRedirect: false,
+    async run(req) {
+      // The top-level TsInitHandler runs here; one set inside a section runs as a header parser.
+      const init = await runPhase(req, PHASES.init, req._state.dir.handlers.get(PHASES.init.directive) ?? []);
+      if (init !== OK && init !== DECLINED) return init;
+      return runAll(req, PHASES.postReadRequest);
+    },
+  },
+  {
+    name: "translate",
+    onRedirect: true,
+    async run(req) {
+      const r = await runPhase(req, PHASES.trans, handlersFor(req, PHASES.trans.directive));
+      if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
+      else if (r !== OK) return r;
+      return mapStorage(req);
+    },
+  },
+  {
+    name: "header-parser",
+    onRedirect: true,
+    async run(req) {
+      const dir = req._state.dir;
+      const init = dir.handlers.get(PHASES.init.directive);
+      if (init && init !== req.server.config.dir.handlers.get(PHASES.init.directive)) {
+        const r = await runPhase(req, PHASES.init, init);
+        if (r !== OK && r !== DECLINED) return r;
+      }
+      return runAll(req, PHASES.headerParser);
+    },
+  },
+  { name: "access", onRedirect: true, run: (req) => runAll(req, PHASES.access) },
+  { name: "auth", onRedirect: true, run: authenticate },
+  {
+    name: "type",
+    onRedirect: true,
+    async run(req) {
+      const r = await runPhase(req, PHASES.type, handlersFor(req, PHASES.type.directive));
+      // A URL handled by tsmod names code, not a document: its type is the handler's to set.
+      if (r === DECLINED && req.contentType === null && req.filename && req.handler !== TSMOD_HANDLER) {
+        req.contentType = defaultContentType(req._state.dir, req.filename);
+      } else if (r !== OK && r !== DECLINED) return r;
+      return NEXT;
+    },
+  },
+  { name: "fixup", onRedirect: true, run: (req) => runAll(req, PHASES.fixup) },
+  {
+    name: "content",
+    onRedirect: true,
+    async run(req) {
+      let r = DECLINED;
+      if (req.handler === TSMOD_HANDLER) r = await runPhase(req, PHASES.content, handlersFor(req, PHASES.content.directive));
+      if (r === DECLINED) r = await defaultHandler(req);
+      return r === HTTP_OK ? OK : r;
+    },
+  },
+];
+
+/**
+ * Runs a request through every step; returns OK/DONE when the response is written, or the
+ * status of the error response to send.
+ */
+export async function runPipeline(req: Request, isRedirect: boolean): Promise<number> {
+  for (const step of STEPS) {
+    if (isRedirect && !step.onRedirect) continue;
+    const r = await step.run(req);
+    if (r !== NEXT) return r;
+  }
+  return OK;
+}
+
+/**
+ * Finds the file (and path info) for the URI and the config of every section that applies.
+ * Inside a `<Location>` that hands the request to tsmod, the file system is not consulted at
+ * all (mod_python's Location shortcut): such URLs name handlers, not files.
+ */
+async function mapStorage(req: Request): Promise<StepResult> {
+  const state = req._state;
+  const filename = req.filename ?? translateUri(req.server.config, req.uri);
+  const locationDir = state.lookup.forLocation(req.uri);
+  if (locationDir.setHandler === TSMOD_HANDLER) {
+    req.filename = filename;
+    state.dir = locationDir;
+  } else {
+    const mapped = await mapToStorage(filename, req.server.documentRoot);
+    req.filename = mapped.filename;
+    req.pathInfo = mapped.pathInfo;
+    state.finfo = mapped.finfo;
+    state.dir = state.lookup.forRequest(req.uri, mapped.filename, mapped.finfo?.isDirectory() ?? false);
+  }
+  const dir = state.dir;
+  req.interpreter = dir.interpreter ?? req.server.serverHostname;
+  req.handler = handlerFor(dir, req.filename);
+  req.extension = handlerExtension(req.filename);
+  const declared = Number(req.headersIn.get("content-length") ?? 0);
+  const limit = dir.limitRequestBody ?? DEFAULT_BODY_LIMIT;
+  if (limit > 0 && declared > limit) {
+    req.notes.set("error-notes", `The request body (${declared} bytes) exceeds LimitRequestBody (${limit} bytes).`);
+    return HTTP_REQUEST_ENTITY_TOO_LARGE;
+  }
+  return NEXT;
+}
+
+/**
+ * Access control by `Require`, then authentication and authorization. The authen and authz
+ * handlers run only where a `Require` line needs a user, as in Apache.
+ */
+async function authenticate(req: Request): Promise<StepResult> {
+  const dir = req._state.dir;
+  const verdict = checkHostAccess(dir.requires, req.connection.remoteIp);
+  if (verdict === "granted") return NEXT;
+  if (verdict === "denied") return 403;
+  const authenList = handlersFor(req, PHASES.authen.directive);
+  if (authenList.length === 0) {
+    req.logError(`${req.uri}: Require needs an authenticated user, but no TsAuthenHandler is configured here`, APLOG_ERR);
+    return HTTP_INTERNAL_SERVER_ERROR;
+  }
+  const authen = await runPhase(req, PHASES.authen, authenList);
+  if (authen === DECLINED) return HTTP_UNAUTHORIZED;
+  if (authen !== OK) return authen;
+  if (!req.user) {
+    req.logError(`${req.uri}: ${PHASES.authen.directive} returned OK but did not set req.user`, APLOG_ERR);
+    return HTTP_INTERNAL_SERVER_ERROR;
+  }
+  const authz = await runPhase(req, PHASES.authz, handlersFor(req, PHASES.authz.directive));
+  if (authz === OK) return NEXT;
+  if (authz !== DECLINED) return authz;
+  if (userSatisfies(dir.requires, req.user)) return NEXT;
+  req.logError(`user ${req.user}: authorization failure for "${req.uri}"`, APLOG_ERR);
+  return HTTP_UNAUTHORIZED;
+}
+

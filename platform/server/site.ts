@@ -1,0 +1,276 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
+import { ErrorCode, TsmodError } from "../errors";
+import { findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
+import { ErrorLog, type LogSink } from "../log";
+import { PHASES, reportError, runPhase } from "../phases";
+import { Output, Request, ServerInfo, type ConnectionInfo, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
+import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
+import { handlersFor, runPipeline } from "./pipeline";
+import { parseRequestUri, type ParsedUri } from "./request-uri";
+import { VhostMatcher } from "./vhost-match";
+
+export interface SiteOptions {
+  /** Modules handlers reach as `tsmod` and `tsmod/...`. */
+  readonly builtins: ReadonlyMap<string, unknown>;
+  /** Overrides `ErrorLog` (tests collect lines with a function). */
+  readonly errorLog?: LogSink;
+  readonly extensions?: RequestExtensions;
+}
+
+/** Marks a request that serves an `ErrorDocument`, so an error there gets the plain page. */
+const ERROR_DOCUMENT_NOTE = "tsmod.error-document";
+const MAX_REDIRECTS = 10;
+
+interface ServerEntry {
+  readonly info: ServerInfo;
+  readonly lookup: ConfigLookup;
+}
+
+/**
+ * One loaded configuration, ready to answer requests: virtual hosts, their resolved
+ * sections, the interpreters' module registries and the error log. A SIGHUP builds a new
+ * Site and swaps it in; requests already running finish on the old one.
+ */
+export class Site implements RequestRuntime {
+  readonly errorLog: ErrorLog;
+  readonly interpreters: Interpreters;
+  readonly extensions: RequestExtensions;
+  readonly mainInfo: ServerInfo;
+  private readonly matcher: VhostMatcher;
+  private readonly servers = new Map<VirtualServer, ServerEntry>();
+
+  constructor(
+    readonly config: ServerConfig,
+    options: SiteOptions,
+  ) {
+    this.errorLog = new ErrorLog(options.errorLog ?? config.main.errorLog, config.main.logLevel);
+    this.interpreters = new Interpreters({ builtins: options.builtins });
+    this.extensions = options.extensions ?? {};
+    for (const vs of [config.main, ...config.vhosts]) {
+      this.servers.set(vs, { info: new ServerInfo(vs, config.serverRoot), lookup: new ConfigLookup(vs) });
+    }
+    this.mainInfo = this.servers.get(config.main)!.info;
+    this.matcher = new VhostMatcher(config.main, config.vhosts);
+  }
+
+  registry(interpreter: string): ModuleRegistry {
+    return this.interpreters.get(interpreter);
+  }
+
+  /** Loads the `TsImport` modules (and calls their functions) before serving. */
+  async runImports(): Promise<void> {
+    const main = this.config.main;
+    for (const imp of this.config.imports) {
+      const dirs = [...(main.dir.tsPath ?? []), this.config.serverRoot, main.documentRoot];
+      try {
+        const file = findHandlerModule(imp.module, dirs);
+        if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
+        const exports = this.registry(imp.interpreter ?? main.serverName).load(file);
+        if (imp.func) {
+          const fn = exports[imp.func];
+          if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
+          await (fn as () => unknown)();
+        }
+      } catch (e) {
+        this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      }
+    }
+  }
+
+  /** Answers one client request; never rejects. */
+  async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const socket = raw.socket;
+    const localPort = socket.localPort ?? 0;
+    const localIp = socket.localAddress ?? "";
+    const vserver = this.matcher.match(raw.headers.host, localPort, localIp);
+    const entry = this.servers.get(vserver)!;
+    const output = new Output(res);
+    let parsed: ParsedUri;
+    let badUri: TsmodError | null = null;
+    try {
+      parsed = parseRequestUri(raw.url ?? "/");
+    } catch (e) {
+      badUri = e as TsmodError;
+      parsed = { uri: "/", args: null };
+    }
+    const { hostname, port } = hostAndPort(raw.headers.host, vserver.serverName, localPort);
+    const connection: ConnectionInfo = {
+      remoteIp: socket.remoteAddress ?? "",
+      remotePort: socket.remotePort ?? 0,
+      localIp,
+      localPort,
+      baseServer: this.mainInfo,
+      get aborted() {
+        return raw.destroyed && !res.writableFinished;
+      },
+    };
+    const req = new Request({
+      raw,
+      state: this.newState(entry, vserver, output, raw, null),
+      server: entry.info,
+      connection,
+      method: raw.method ?? "GET",
+      uri: parsed.uri,
+      unparsedUri: raw.url ?? "/",
+      args: parsed.args,
+      hostname,
+      port,
+      isHttps: false,
+      prev: null,
+    });
+    output.head = req;
+    let result: number;
+    if (badUri) {
+      req.notes.set("error-notes", badUri.message);
+      result = badUri.status || HTTP_BAD_REQUEST;
+    } else {
+      result = await this.run(req, false);
+    }
+    if (result !== OK && result !== DONE) await this.sendError(req, result);
+    try {
+      await output.end();
+    } catch (e) {
+      this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
+    }
+    await this.afterResponse(req);
+  }
+
+  /** `req.internalRedirect`: the new request shares the response; its errors are answered here. */
+  async internalRedirect(req: Request, uri: string, errorStatus?: number): Promise<void> {
+    let depth = 0;
+    for (let r: Request | null = req; r; r = r.prev) depth++;
+    if (depth > MAX_REDIRECTS) throw new TsmodError(ErrorCode.REDIRECT_LOOP, `more than ${MAX_REDIRECTS} internal redirects (last to ${uri})`);
+    const parsed = parseRequestUri(uri);
+    const entry = this.servers.get(req.server.config)!;
+    const state = req._state;
+    const next = new Request({
+      raw: req.raw,
+      state: { ...this.newState(entry, req.server.config, state.output, state.stream, state.body), cleanups: state.cleanups },
+      server: req.server,
+      connection: req.connection,
+      method: errorStatus ? "GET" : req.method,
+      uri: parsed.uri,
+      unparsedUri: uri,
+      args: parsed.args,
+      hostname: req.hostname,
+      port: req.port,
+      isHttps: req.isHttps(),
+      prev: req,
+    });
+    for (const [k, v] of req.errHeadersOut) next.errHeadersOut.add(k, v);
+    if (errorStatus) {
+      next.status = errorStatus;
+      next.notes.set(ERROR_DOCUMENT_NOTE, "1");
+      next.subprocessEnv.set("REDIRECT_STATUS", String(errorStatus));
+      next.subprocessEnv.set("REDIRECT_URL", req.uri);
+    }
+    req.next = next;
+    state.output.head = next;
+    const result = await this.run(next, true);
+    if (result !== OK && result !== DONE) await this.sendError(next, result);
+  }
+
+  private newState(entry: ServerEntry, vserver: VirtualServer, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {
+    return {
+      runtime: this,
+      output,
+      lookup: entry.lookup,
+      dir: vserver.dir,
+      body,
+      stream,
+      added: new Map(),
+      running: null,
+      cleanups: [],
+      finfo: null,
+    };
+  }
+
+  private async run(req: Request, isRedirect: boolean): Promise<number> {
+    try {
+      return await runPipeline(req, isRedirect);
+    } catch (e) {
+      return reportError(req, `request ${req.uri}`, e);
+    }
+  }
+
+  /** Sends the error response for `status`: an `ErrorDocument` if one is set, else the built-in page. */
+  private async sendError(req: Request, status: number): Promise<void> {
+    const output = req._state.output;
+    if (output.headersSent || output.finished) {
+      if (status >= 500) this.errorLog.log(`${req.uri}: status ${status} after the response had started; closing it`, APLOG_INFO);
+      return;
+    }
+    output.discard();
+    prepareErrorHeaders(req, status);
+    // After a broken or refused body the connection's remaining bytes are unusable.
+    if (status === 400 || status === 408 || status === 413) req.errHeadersOut.set("Connection", "close");
+    output.head = req;
+    if (status === 304 || status === 204) return;
+    const doc = req._state.dir.errorDocuments.get(status);
+    if (doc && status >= 400 && !req.notes.has(ERROR_DOCUMENT_NOTE)) {
+      if (doc.startsWith("/")) {
+        try {
+          await this.internalRedirect(req, doc, status);
+          return;
+        } catch (e) {
+          this.errorLog.log(`ErrorDocument ${status} ${doc}: ${(e as Error).message}`, APLOG_ERR);
+          output.discard();
+          output.head = req;
+        }
+      } else if (/^https?:\/\//i.test(doc)) {
+        req.status = HTTP_MOVED_TEMPORARILY;
+        req.errHeadersOut.set("Location", doc);
+        status = HTTP_MOVED_TEMPORARILY;
+      } else {
+        req.contentType = "text/html; charset=utf-8";
+        await req.write(doc).catch(() => undefined);
+        return;
+      }
+    }
+    req.contentType = "text/html; charset=utf-8";
+    await req.write(defaultErrorPage(req, status)).catch(() => undefined);
+  }
+
+  /** The log phase, then cleanups: `registerCleanup` callbacks, then `TsCleanupHandler`. */
+  private async afterResponse(req: Request): Promise<void> {
+    const last = lastOf(req);
+    try {
+      await runPhase(last, PHASES.log, handlersFor(last, PHASES.log.directive));
+    } catch (e) {
+      this.errorLog.log(`TsLogHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
+    }
+    for (const fn of req._state.cleanups) {
+      try {
+        await fn();
+      } catch (e) {
+        this.errorLog.log(`cleanup ${fn.name || "callback"}: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      }
+    }
+    try {
+      await runPhase(last, PHASES.cleanup, handlersFor(last, PHASES.cleanup.directive));
+    } catch (e) {
+      this.errorLog.log(`TsCleanupHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.errorLog.close();
+  }
+}
+
+function lastOf(req: Request): Request {
+  let r = req;
+  while (r.next) r = r.next;
+  return r;
+}
+
+/** The host and port the client addressed (Apache's `UseCanonicalName Off`). */
+function hostAndPort(host: string | undefined, fallback: string, localPort: number): { hostname: string; port: number } {
+  if (!host) return { hostname: fallback, port: localPort };
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host);
+  if (!m) return { hostname: fallback, port: localPort };
+  return { hostname: m[1].replace(/^\[|\]$/g, "") || fallback, port: m[2] ? Number(m[2]) : localPort };
+}
+

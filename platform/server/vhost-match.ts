@@ -1,0 +1,59 @@
+import type { VirtualServer } from "../config/model";
+import { wildcardToRegExp } from "../config/wildcard";
+
+const CACHE_LIMIT = 1024;
+
+/**
+ * Name-based virtual hosts as Apache matches them: among the `<VirtualHost>`s for the port a
+ * request arrived on, the first whose ServerName or ServerAlias equals the Host header (port
+ * ignored, case-insensitive, aliases may use wildcards); else the first of them; else the
+ * main server. Answers are cached per (port, host), with a bound since Host is client input.
+ */
+export class VhostMatcher {
+  private readonly cache = new Map<string, VirtualServer>();
+  private readonly names: Array<{ server: VirtualServer; exact: Set<string>; patterns: RegExp[] }>;
+
+  constructor(
+    private readonly main: VirtualServer,
+    private readonly vhosts: VirtualServer[],
+  ) {
+    this.names = vhosts.map((server) => {
+      const all = [server.serverName, ...server.serverAliases].map((n) => n.toLowerCase());
+      return {
+        server,
+        exact: new Set(all.filter((n) => !/[*?]/.test(n))),
+        patterns: all.filter((n) => /[*?]/.test(n)).map((n) => wildcardToRegExp(n)),
+      };
+    });
+  }
+
+  match(hostHeader: string | undefined, localPort: number, localIp: string): VirtualServer {
+    if (this.vhosts.length === 0) return this.main;
+    const host = stripPort(hostHeader ?? "").toLowerCase();
+    const key = `${localPort}|${localIp}|${host}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const candidates = this.names.filter((n) => n.server.addresses.some((a) => addressMatches(a, localPort, localIp)));
+    const found = candidates.find((n) => n.exact.has(host) || n.patterns.some((p) => p.test(host)))?.server ?? candidates[0]?.server ?? this.main;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, found);
+    return found;
+  }
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+/** `*`, `_default_`, `*:port`, `ip`, `ip:port`, `[v6]:port`. */
+function addressMatches(address: string, port: number, ip: string): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+|\*))?$/.exec(address);
+  if (!m) return false;
+  const host = m[1].replace(/^\[|\]$/g, "");
+  const portOk = m[2] === undefined || m[2] === "*" || Number(m[2]) === port;
+  const bareIp = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  const hostOk = host === "*" || host === "_default_" || host === bareIp || host === ip;
+  return portOk && hostOk;
+}
