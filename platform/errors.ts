@@ -27,7 +27,13 @@ export const ErrorCode = {
   SENDFILE: "TSMOD_SENDFILE",
   REDIRECT_LOOP: "TSMOD_REDIRECT_LOOP",
   BAD_REQUEST_URI: "TSMOD_BAD_REQUEST_URI",
-  AUTH_MISCONFIGURED: "TSMOD_AUTH_MISCONFIGURED",
+  // --- psp-templates (issue 7) ---
+  PSP_SYNTAX: "TSMOD_PSP_SYNTAX",
+  PSP_RUNTIME: "TSMOD_PSP_RUNTIME",
+  PSP_INCLUDE: "TSMOD_PSP_INCLUDE",
+  PSP_NOT_FOUND: "TSMOD_PSP_NOT_FOUND",
+  PSP_ARGUMENTS: "TSMOD_PSP_ARGUMENTS",
+  // --- end psp-templates ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
