@@ -1,7 +1,7 @@
 import { DECLINED, DONE, OK } from "../constants";
 import type { HandlerEntry } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
-import { findHandlerModule, isBuiltinName } from "../loader";
+import { autoReloadOn, findHandlerModule, isBuiltinName } from "../loader";
 import type { Request } from "../request";
 import type { PhaseSpec } from "./phase-table";
 
@@ -52,7 +52,7 @@ function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> 
   const key = dirs.join("\0") + "\0" + entry.module;
   const file = registry.resolveCached(key, () => findHandlerModule(entry.module, dirs));
   if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `handler module '${entry.module}' not found (looked in ${dirs.join(", ")})`);
-  return registry.load(file);
+  return registry.load(file, { autoReload: autoReloadOn(req._state.dir.settings) });
 }
 
 function searchDirs(req: Request, entry: HandlerEntry): string[] {
