@@ -26,6 +26,13 @@ export const ErrorCode = {
   CLIENT_GONE: "TSMOD_CLIENT_GONE",
   SENDFILE: "TSMOD_SENDFILE",
   REDIRECT_LOOP: "TSMOD_REDIRECT_LOOP",
+  // --- forms and cookies (platform/forms, platform/cookies) ---
+  FORM_TOO_LARGE: "TSMOD_FORM_TOO_LARGE",
+  FORM_MALFORMED: "TSMOD_FORM_MALFORMED",
+  FORM_UNSUPPORTED_TYPE: "TSMOD_FORM_UNSUPPORTED_TYPE",
+  COOKIE_INVALID: "TSMOD_COOKIE_INVALID",
+  COOKIE_SECRET: "TSMOD_COOKIE_SECRET",
+  // --- end forms and cookies ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
