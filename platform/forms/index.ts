@@ -1,0 +1,1 @@
+export { parseQs, parseQsl } from "./parse-qs";
