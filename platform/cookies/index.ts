@@ -1,0 +1,2 @@
+export { parseCookies } from "./parse-cookies";
+export { type CookieOptions, serializeCookie } from "./serialize-cookie";
