@@ -1,2 +1,4 @@
 export { parseCookies } from "./parse-cookies";
+export { MIN_SECRET_LENGTH, type Secret } from "./secrets";
 export { type CookieOptions, serializeCookie } from "./serialize-cookie";
+export { signCookie, verifySignedCookie } from "./signed-cookie";
