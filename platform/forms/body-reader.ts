@@ -46,8 +46,8 @@ export function readBody(
         settle(abortedBody(`the request body ended after ${received} of ${contentLength} bytes`));
       } else settle();
     };
-    const onData = (chunk: Buffer | string): void => {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    const onData = (chunk: Buffer | Uint8Array | string): void => {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       received += bytes.length;
       if (received > maxBodySize) return settle(new FormLimitError("maxBodySize", maxBodySize, "the request body"));
       if (contentLength !== undefined && received > contentLength) {

@@ -16,6 +16,7 @@ export interface MultipartOptions {
   /** Fields the form already holds (the query string's); they count towards `maxFields`. */
   fieldsBefore: number;
   contentLength: number | undefined;
+  signal: AbortSignal | undefined;
 }
 
 type RawFile = Extract<RawEntry, { kind: "file" }>;
@@ -93,6 +94,10 @@ export async function readMultipart(
   parser.on("filesLimit", () => fail(new FormLimitError("maxFiles", limits.maxFiles, "the number of files")));
   parser.on("error", (err: Error) => fail(malformedForm(`malformed multipart body: ${err.message}`)));
 
+  const onAbort = (): void => fail(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort);
+
   const sink = (chunk: Buffer): Promise<void> | void => {
     sniffer.push(chunk);
     if (!parser.write(chunk)) return once(parser, "drain", { signal: abort.signal }).then(() => undefined);
@@ -108,6 +113,8 @@ export async function readMultipart(
     if (failure === undefined) return entries;
   } catch (err) {
     fail(err);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
   }
   await Promise.allSettled(spools.map((s) => s.done));
   await removeFiles(spools.map((s) => s.path));

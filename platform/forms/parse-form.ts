@@ -27,6 +27,11 @@ export interface FormOptions {
   defaultCharset?: string;
   /** Keep fields whose value is empty (mod_python's `keep_blank_values`); default false. */
   keepBlank?: boolean;
+  /**
+   * Aborting stops the parse (e.g. when the server's body Timeout fires) and rejects with the
+   * signal's reason once the temporary files are gone. The body itself is left alone.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -36,15 +41,24 @@ export interface FormOptions {
  *
  * Rejects with a `TsmodError`: 413 (`FORM_TOO_LARGE`, a `FormLimitError`) when a limit is
  * passed, 400 (`FORM_MALFORMED`) for a broken body, 400 (`BODY_ABORTED`) when the body stops
- * early, 415 (`FORM_UNSUPPORTED_TYPE`) for any other media type or an unknown charset. No
- * temporary file outlives a rejection; after success they belong to the returned
- * `FieldStorage` until its `dispose()`.
+ * early, 415 (`FORM_UNSUPPORTED_TYPE`) for any other media type or an unknown charset. Other
+ * errors (an unwritable `tmpDir`, a full disk) are the server's own faults. No temporary file
+ * outlives a rejection; after success they belong to the returned `FieldStorage` until its
+ * `dispose()`.
  *
  * @example
+ * // with `raw` a node:http IncomingMessage that has a body
+ * const length = raw.headers["content-length"];
  * const form = await parseForm(
- *   { query: "a=1", contentType: req.headers["content-type"], contentLength: 0, body: req },
+ *   {
+ *     query: new URL(raw.url ?? "/", "http://x").search.slice(1) || null,
+ *     contentType: raw.headers["content-type"],
+ *     contentLength: length === undefined ? undefined : Number(length),
+ *     body: raw,
+ *   },
  *   { tmpDir: os.tmpdir(), limits: DEFAULT_FORM_LIMITS },
  * );
+ * try { ... } finally { await form.dispose(); }
  */
 export async function parseForm(input: FormInput, options: FormOptions): Promise<FieldStorage> {
   const fallback = charsetName(options.defaultCharset ?? "utf-8");
@@ -83,8 +97,8 @@ async function readFormBody(input: FormInput, options: FormOptions, fieldsBefore
   if (mediaType === "multipart/form-data") {
     const boundary = type.params.boundary;
     if (!boundary) throw malformedForm("multipart/form-data without a boundary parameter");
-    const { tmpDir, limits } = options;
-    const entries = await readMultipart(body, header, boundary, { tmpDir, limits, fieldsBefore, contentLength });
+    const { tmpDir, limits, signal } = options;
+    const entries = await readMultipart(body, header, boundary, { tmpDir, limits, fieldsBefore, contentLength, signal });
     return { entries, charset: undefined };
   }
   throw unsupportedForm(`cannot read a form from a ${mediaType} body`);
@@ -103,6 +117,7 @@ async function readUrlencodedBody(
   await readBody(body, (chunk) => reader.write(chunk), {
     maxBodySize: options.limits.maxBodySize,
     contentLength: input.contentLength,
+    signal: options.signal,
   });
   return { entries: reader.end(), charset };
 }

@@ -29,9 +29,9 @@ const enum State {
  *
  * busboy 1.6 decodes a text part with the part's own `charset` but never says whether there
  * was one, so tsmod could not tell a declared charset from the form's default, which comes
- * from a `_charset_` field that may arrive last. busboy therefore decodes every part as latin1
- * (lossless), this sniffer says which parts declared something, and the form is decoded at the
- * end. It follows busboy's framing (RFC 7578 / RFC 2046 §5.1.1):
+ * from a `_charset_` field that may arrive last. So busboy decodes parts that declare nothing
+ * as latin1 (lossless), this sniffer says which parts those are, and they are decoded once
+ * the whole form is read. It follows busboy's framing (RFC 7578 / RFC 2046 §5.1.1):
  *
  *   delimiter = CRLF "--" boundary        ; busboy acts as if the body started with a CRLF
  *   after it, "--" ends the form, CRLF starts a part's headers, anything else is data
@@ -51,7 +51,9 @@ export class PartHeaderSniffer {
   private readonly parts: PartMeta[] = [];
 
   constructor(boundary: string) {
-    this.delimiter = Buffer.from(`\r\n--${boundary}`, "latin1");
+    // UTF-8, as busboy's streamsearch encodes the same string (it matters only for the
+    // non-ASCII boundaries RFC 2046 forbids).
+    this.delimiter = Buffer.from(`\r\n--${boundary}`);
   }
 
   push(chunk: Buffer): void {

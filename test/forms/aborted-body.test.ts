@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 
-import { ErrorCode } from "../../platform/errors";
+import { ErrorCode, TsmodError } from "../../platform/errors";
 import { DEFAULT_FORM_LIMITS, parseForm } from "../../platform/forms";
 import { chunksOf, filePart, multipartBody, useTmpDir } from "./form-helpers";
 
@@ -105,4 +105,46 @@ test("an unwritable tmpDir fails the parse and leaves nothing behind", async () 
     ),
   ).rejects.toMatchObject({ code: "ENOENT" });
   expect(tmp.files()).toEqual([]);
+});
+
+describe("a stalled body", () => {
+  /** Sends `chunks`, then neither data nor end: a client gone quiet. */
+  function stalledBody(chunks: Buffer[]): Readable {
+    let sent = 0;
+    return new Readable({
+      read() {
+        if (sent < chunks.length) this.push(chunks[sent++]);
+      },
+    });
+  }
+
+  test.each([
+    ["multipart, mid-upload", MULTIPART, chunksOf(upload, 16 * 1024).slice(0, 4)],
+    ["urlencoded", "application/x-www-form-urlencoded", [Buffer.from("a=1&b=")]],
+  ])("%s: aborting the signal rejects with its reason and leaves no file", async (_label, contentType, chunks) => {
+    const controller = new AbortController();
+    const timeout = new TsmodError(ErrorCode.BODY_TIMEOUT, "body timed out", 408);
+    const body = stalledBody(chunks);
+    const parsing = parseForm(
+      { query: null, contentType, contentLength: undefined, body },
+      { tmpDir: tmp.path, limits: DEFAULT_FORM_LIMITS, signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (contentType === MULTIPART) expect(tmp.files()).toHaveLength(1);
+    controller.abort(timeout);
+    await expect(parsing).rejects.toBe(timeout);
+    expect(tmp.files()).toEqual([]);
+    expect(body.destroyed).toBe(false);
+  });
+
+  test("an already aborted signal rejects at once", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("gone"));
+    await expect(
+      parseForm(
+        { query: null, contentType: MULTIPART, contentLength: undefined, body: stalledBody([]) },
+        { tmpDir: tmp.path, limits: DEFAULT_FORM_LIMITS, signal: controller.signal },
+      ),
+    ).rejects.toThrow("gone");
+  });
 });

@@ -221,3 +221,20 @@ test("parseForm takes any readable stream as the body", async () => {
   expect(form.getlist("a")).toEqual(["1"]);
   expect(form.getfirst("b")).toBe("2");
 });
+
+test("Uint8Array and string chunks are read as bytes", async () => {
+  const boundary = "u8";
+  const body = multipartBody(boundary, [textPart("a", "1"), filePart("f", "f.txt", "data")]);
+  const form = await parseForm(
+    {
+      query: null,
+      contentType: `multipart/form-data; boundary=${boundary}`,
+      contentLength: undefined,
+      body: Readable.from([new Uint8Array(body.subarray(0, 30)), body.subarray(30).toString("latin1")]),
+    },
+    { tmpDir: tmp.path, limits: DEFAULT_FORM_LIMITS },
+  );
+  expect(form.getfirst("a")).toBe("1");
+  expect(await (form.getfirst("f") as FileField).text()).toBe("data");
+  await form.dispose();
+});
