@@ -73,7 +73,8 @@ export async function readMultipart(
     }
     if (value === undefined) {
       const charset = meta?.charset ?? "(unknown)";
-      return fail(unsupportedForm(`field ${describeName(rawName)} is in charset ${charset}, which tsmod cannot decode`));
+      const message = `field ${describeName(rawName)} is in charset ${charset}, which tsmod cannot decode`;
+      return fail(unsupportedForm(message));
     }
     slots.push({ kind: "text", name: rawName, value: meta?.charset === undefined ? latin1Bytes(value) : value });
   });
@@ -85,7 +86,9 @@ export async function readMultipart(
     const spool = spoolToTempFile(tmpDir, stream);
     spools.push(spool);
     spool.done.catch(fail);
-    stream.on("limit", () => fail(new FormLimitError("maxFileSize", limits.maxFileSize, `file ${describeName(rawName)}`)));
+    stream.on("limit", () => {
+      fail(new FormLimitError("maxFileSize", limits.maxFileSize, `file ${describeName(rawName)}`));
+    });
     const filename = info.filename === undefined || meta?.extendedFilename ? info.filename : latin1Bytes(info.filename);
     slots.push({ spool, file: { kind: "file", name: rawName, filename, type: info.mimeType, path: spool.path } });
   });
@@ -104,11 +107,17 @@ export async function readMultipart(
   };
 
   try {
-    await readBody(body, sink, { maxBodySize: limits.maxBodySize, contentLength: options.contentLength, signal: abort.signal });
+    await readBody(body, sink, {
+      maxBodySize: limits.maxBodySize,
+      contentLength: options.contentLength,
+      signal: abort.signal,
+    });
     parser.end();
     await finished(parser);
     const entries = await Promise.all(
-      slots.map(async (slot): Promise<RawEntry> => ("spool" in slot ? { ...slot.file, size: await slot.spool.done } : slot)),
+      slots.map(async (slot): Promise<RawEntry> =>
+        "spool" in slot ? { ...slot.file, size: await slot.spool.done } : slot,
+      ),
     );
     if (failure === undefined) return entries;
   } catch (err) {

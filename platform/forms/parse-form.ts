@@ -72,7 +72,8 @@ export async function parseForm(input: FormInput, options: FormOptions): Promise
 
   const body = await readFormBody(input, options, queryEntries.length);
   if (!body) return new FieldStorage(fields);
-  const bodyFields = decodeEntries(body.entries, body.charset ?? charsetFieldValue(body.entries) ?? fallback, keepBlank);
+  const bodyCharset = body.charset ?? charsetFieldValue(body.entries) ?? fallback;
+  const bodyFields = decodeEntries(body.entries, bodyCharset, keepBlank);
   return new FieldStorage([...fields, ...bodyFields]);
 }
 
@@ -82,11 +83,17 @@ interface RawBody {
   charset: string | undefined;
 }
 
-async function readFormBody(input: FormInput, options: FormOptions, fieldsBefore: number): Promise<RawBody | undefined> {
+async function readFormBody(
+  input: FormInput,
+  options: FormOptions,
+  fieldsBefore: number,
+): Promise<RawBody | undefined> {
   const { body, contentLength } = input;
   if (!body) return undefined;
   const header = input.contentType?.trim();
-  if (!header) return contentLength === 0 ? undefined : readUrlencodedBody(body, undefined, input, options, fieldsBefore);
+  if (!header) {
+    return contentLength === 0 ? undefined : readUrlencodedBody(body, undefined, input, options, fieldsBefore);
+  }
 
   const type = parseContentType(header);
   if (!type) throw malformedForm(`malformed Content-Type ${JSON.stringify(header)}`);
@@ -98,7 +105,13 @@ async function readFormBody(input: FormInput, options: FormOptions, fieldsBefore
     const boundary = type.params.boundary;
     if (!boundary) throw malformedForm("multipart/form-data without a boundary parameter");
     const { tmpDir, limits, signal } = options;
-    const entries = await readMultipart(body, header, boundary, { tmpDir, limits, fieldsBefore, contentLength, signal });
+    const entries = await readMultipart(body, header, boundary, {
+      tmpDir,
+      limits,
+      fieldsBefore,
+      contentLength,
+      signal,
+    });
     return { entries, charset: undefined };
   }
   throw unsupportedForm(`cannot read a form from a ${mediaType} body`);
@@ -112,7 +125,9 @@ async function readUrlencodedBody(
   fieldsBefore: number,
 ): Promise<RawBody> {
   const charset = charsetName(charsetLabel);
-  if (charsetLabel !== undefined && !charset) throw unsupportedForm(`unsupported charset ${JSON.stringify(charsetLabel)}`);
+  if (charsetLabel !== undefined && !charset) {
+    throw unsupportedForm(`unsupported charset ${JSON.stringify(charsetLabel)}`);
+  }
   const reader = new UrlencodedReader(options.limits, fieldsBefore);
   await readBody(body, (chunk) => reader.write(chunk), {
     maxBodySize: options.limits.maxBodySize,
