@@ -9,3 +9,5 @@ export { ErrorLog } from "./log";
 export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export * from "./forms";
+export * from "./cookies";
