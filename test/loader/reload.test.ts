@@ -225,3 +225,19 @@ export const handler = () => OK;`,
   expect(watcher.folders).toBe(0);
   expect(fs.readFileSync(path.join(dir, "htdocs", "unloaded"), "utf8")).toBe("yes");
 });
+
+test("an edited PSP include changes the page that includes it (the PSP engine's own check)", async () => {
+  site = await startSite(
+    `ServerName 127.0.0.1
+DocumentRoot @DIR@/htdocs
+<Directory @DIR@/htdocs>
+  AddHandler tsmod .psp
+  TsHandler tsmod/psp
+</Directory>`,
+    { "htdocs/page.psp": `<%@ include file="inc/part.psp" %>!`, "htdocs/inc/part.psp": `old part` },
+  );
+  expect((await request(site, "/page.psp")).body).toBe("old part!");
+  fs.writeFileSync(at("inc/part.psp"), `new part`);
+  // The PSP cache looks at a page's files at most once a second.
+  expect((await until(site, "/page.psp", bodyIs("new part!"), 3000)).body).toBe("new part!");
+});
