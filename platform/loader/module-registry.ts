@@ -92,7 +92,6 @@ const DEFAULT_CHECK_INTERVAL_MS = 1000;
 export class ModuleRegistry {
   private readonly modules = new Map<string, Entry>();
   private readonly retired = new Map<string, Retired>();
-  private readonly resolved = new Map<string, string>();
   private readonly checkIntervalMs: number;
   private readonly now: () => number;
 
@@ -150,15 +149,6 @@ export class ModuleRegistry {
     return this.drop(filename, reason, true);
   }
 
-  /** Memoised search for a handler module; only hits are cached, so a new file is found later. */
-  resolveCached(key: string, find: () => string | null): string | null {
-    const hit = this.resolved.get(key);
-    if (hit) return hit;
-    const found = find();
-    if (found) this.resolved.set(key, found);
-    return found;
-  }
-
   /** Server close: every module's `__unload__()` runs (timers, connections), watches end. */
   close(): void {
     for (const entry of this.modules.values()) {
@@ -168,7 +158,6 @@ export class ModuleRegistry {
     for (const [file, old] of this.retired) unloadModule(old.exports, (hook, e) => this.hookFailed(file, hook, e));
     this.modules.clear();
     this.retired.clear();
-    this.resolved.clear();
   }
 
   /**
@@ -224,11 +213,9 @@ export class ModuleRegistry {
       for (const parent of m.dependents) visit(parent);
     };
     visit(filename);
-    if (dropped.length === 0) return dropped;
-    const files = new Set(dropped.map((m) => m.filename));
-    // A deleted handler file may now be found elsewhere in the search path.
-    for (const [key, file] of this.resolved) if (files.has(file)) this.resolved.delete(key);
-    if (retireRoot) this.log(`interpreter ${this.name}: dropped ${[...files].join(", ")} (changed: ${reason})`, APLOG_DEBUG);
+    if (retireRoot && dropped.length) {
+      this.log(`interpreter ${this.name}: dropped ${dropped.map((m) => m.filename).join(", ")} (changed: ${reason})`, APLOG_DEBUG);
+    }
     return dropped;
   }
 

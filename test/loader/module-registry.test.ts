@@ -106,19 +106,6 @@ describe("invalidation graph", () => {
     const { registry, file } = tracked(setup({ "syn.ts": `export const a = 1;\nexport const b = (;\n` }));
     expect(() => registry.load(file("syn.ts"))).toThrow(`${file("syn.ts")}:2:`);
   });
-
-  test("a dropped module's file is searched for again", () => {
-    const { registry, file } = tracked(setup({ "h.ts": `export const v = 1;` }));
-    let searches = 0;
-    const find = () => (searches++, fs.existsSync(file("h.ts")) ? file("h.ts") : null);
-    expect(registry.resolveCached("k", find)).toBe(file("h.ts"));
-    registry.load(file("h.ts"));
-    expect(registry.resolveCached("k", find)).toBe(file("h.ts"));
-    expect(searches).toBe(1);
-    registry.invalidate(file("h.ts"));
-    registry.resolveCached("k", find);
-    expect(searches).toBe(2);
-  });
 });
 
 describe("hand-over", () => {
