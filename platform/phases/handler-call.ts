@@ -58,13 +58,15 @@ interface Resolution {
 }
 
 const resolutions = new WeakMap<HandlerEntry, Resolution>();
+const RELOAD_ON = { autoReload: true } as const;
+const RELOAD_OFF = { autoReload: false } as const;
 
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
   const registry = req._state.runtime.registry(req.interpreter);
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
   const tsPath = req._state.dir.tsPath;
   const known = resolutions.get(entry);
-  const options = { autoReload: autoReloadOn(req._state.dir.settings) };
+  const options = autoReloadOn(req._state.dir.settings) ? RELOAD_ON : RELOAD_OFF;
   if (known && known.tsPath === tsPath && known.server === req.server) {
     // Only a module that is not loaded costs a stat: its file may have been deleted (and the
     // name may now resolve elsewhere in the search path).
