@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { ErrorCode, HTTP_FORBIDDEN, HTTP_UNAUTHORIZED, ServerReturn, TsmodError, parseBasicAuth, type Request } from "../platform";
-import { isPlainObject, lookupMember } from "./value-kinds";
+import { builtinTag, isPlainObject, lookupMember } from "./value-kinds";
 
 /** mod_python's default realm for the publisher's own challenge. */
 const DEFAULT_REALM = "unknown";
@@ -49,7 +49,7 @@ export async function checkAuth(req: Request, holder: unknown, isModule: boolean
     const ok =
       typeof auth === "function"
         ? await (auth as (...a: unknown[]) => unknown).call(self, req, c.user, c.password)
-        : auth instanceof Map || (typeof auth === "object" && auth !== null && isPlainObject(auth))
+        : builtinTag(auth) === "Map" || (typeof auth === "object" && auth !== null && isPlainObject(auth))
           ? passwordMatches(auth as Map<string, unknown> | Record<string, unknown>, c.user, c.password)
           : Boolean(auth);
     if (!ok) challenge(req, state.realm);
@@ -61,8 +61,8 @@ export async function checkAuth(req: Request, holder: unknown, isModule: boolean
     const ok =
       typeof access === "function"
         ? await (access as (...a: unknown[]) => unknown).call(self, req, user)
-        : Array.isArray(access) || access instanceof Set
-          ? user !== null && (Array.isArray(access) ? access.includes(user) : access.has(user))
+        : Array.isArray(access) || builtinTag(access) === "Set"
+          ? user !== null && (Array.isArray(access) ? access.includes(user) : (access as Set<unknown>).has(user))
           : Boolean(access);
     if (!ok) throw new ServerReturn(HTTP_FORBIDDEN);
   }
@@ -83,7 +83,7 @@ function challenge(req: Request, realm: string): never {
 }
 
 function passwordMatches(map: Map<string, unknown> | Record<string, unknown>, user: string, password: string): boolean {
-  const expected = map instanceof Map ? map.get(user) : Object.hasOwn(map, user) ? map[user] : undefined;
+  const expected = builtinTag(map) === "Map" ? (map as Map<string, unknown>).get(user) : Object.hasOwn(map, user) ? (map as Record<string, unknown>)[user] : undefined;
   if (typeof expected !== "string") return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(password);

@@ -1,4 +1,5 @@
 import { ErrorCode, TsmodError, type Request } from "../platform";
+import { builtinTag } from "./value-kinds";
 
 const HTML = "text/html; charset=utf-8";
 const TEXT = "text/plain; charset=utf-8";
@@ -26,7 +27,7 @@ export async function sendResult(req: Request, result: unknown): Promise<void> {
     if (!req.headerOnly) await req.write(result);
     return;
   }
-  if (result instanceof Uint8Array) {
+  if (isBytes(result)) {
     req.contentType ??= BYTES;
     if (!req.headerOnly) await req.write(result);
     return;
@@ -52,7 +53,7 @@ function isStreamable(value: object): value is AsyncIterable<unknown> | Iterable
 async function stream(req: Request, source: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
   let first = true;
   for await (const chunk of source as AsyncIterable<unknown>) {
-    if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+    if (typeof chunk !== "string" && !isBytes(chunk)) {
       throw new TsmodError(ErrorCode.PUBLISHER_BAD_RESULT, `a streamed result yielded ${chunk === null ? "null" : typeof chunk}; chunks must be strings or bytes`);
     }
     if (first) {
@@ -68,9 +69,15 @@ async function stream(req: Request, source: AsyncIterable<unknown> | Iterable<un
   }
 }
 
+/** Buffers and other byte arrays, from any realm. */
+function isBytes(value: unknown): value is Uint8Array {
+  return ArrayBuffer.isView(value) && builtinTag(value) === "Uint8Array";
+}
+
 function jsonValue(_key: string, value: unknown): unknown {
-  if (value instanceof Map) return Object.fromEntries(value);
-  if (value instanceof Set) return [...value];
+  const tag = builtinTag(value);
+  if (tag === "Map") return Object.fromEntries(value as Map<unknown, unknown>);
+  if (tag === "Set") return [...(value as Set<unknown>)];
   if (typeof value === "bigint") return value.toString();
   return value;
 }

@@ -20,15 +20,28 @@ export function functionKind(fn: Function): FunctionKind {
 
 /** An instance of a class written with `class` syntax in JavaScript (not a built-in type). */
 export function isUserClassInstance(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === null || proto === Object.prototype || typeof proto !== "object") return false;
+  const proto: object | null = Object.getPrototypeOf(value);
+  if (proto === null || isObjectPrototype(proto)) return false;
   const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
   return typeof ctor === "function" && functionKind(ctor) === "class";
 }
 
+/**
+ * `{...}` or `Object.create(null)`. Compared by shape, not identity: site modules may run in
+ * another realm (another `Object.prototype`) than tsmod itself, as under jest.
+ */
 export function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  const proto: object | null = Object.getPrototypeOf(value);
+  return proto === null || isObjectPrototype(proto);
+}
+
+function isObjectPrototype(proto: object): boolean {
+  return Object.getPrototypeOf(proto) === null && Object.hasOwn(proto, "isPrototypeOf");
+}
+
+/** `Object.prototype.toString` tag, which works across realms (`instanceof` does not). */
+export function builtinTag(value: unknown): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
 }
 
 /**
@@ -57,7 +70,7 @@ export function lookupMember(obj: object, name: string): Member {
   if (own) return "value" in own ? { kind: "data", value: own.value } : { kind: "accessor" };
   if (typeof obj === "function" || name === "constructor") return null;
   let proto: object | null = Object.getPrototypeOf(obj);
-  while (proto !== null && proto !== Object.prototype && isUserClassPrototype(proto)) {
+  while (proto !== null && isUserClassPrototype(proto)) {
     const d = Object.getOwnPropertyDescriptor(proto, name);
     if (d) return "value" in d ? { kind: "data", value: d.value } : { kind: "accessor" };
     proto = Object.getPrototypeOf(proto);
