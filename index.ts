@@ -9,6 +9,7 @@ export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
 export { Table, Request, ServerInfo, TsmodServer, loadConfig, escapeHtml, redirect } from "./platform";
 export type { ConnectionInfo, HandlerInfo, ServerConfig } from "./platform";
+export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 
 /** A phase handler: returns OK, DECLINED, DONE or an HTTP status (or throws ServerReturn). */
 export type Handler = (req: Request) => number | Promise<number>;
