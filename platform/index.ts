@@ -9,3 +9,5 @@ export { MODULE_EXTENSIONS } from "./loader";
 export { ErrorLog } from "./log";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export * from "./forms";
+export * from "./cookies";

@@ -183,6 +183,8 @@ export class Site implements RequestRuntime {
       added: new Map(),
       running: null,
       cleanups: [],
+      form: null,
+      cookies: null,
       finfo: null,
     };
   }
