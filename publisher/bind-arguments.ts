@@ -1,13 +1,12 @@
-import { ErrorCode, TsmodError, type Request } from "../platform";
+import { ErrorCode, TsmodError, type FieldStorage, type Request } from "../platform";
 import { REQUEST_PARAMETER, type ArrayMode, type FieldSpec, type ParamSpec } from "./parameters";
-import type { PublisherForm } from "./read-form";
 
 /**
  * The arguments for a call: fields matched to parameter names, the request for `req`, all
  * fields for a destructured object or a rest parameter. Fields no parameter names are
  * ignored. Every required field that is absent is named in one 400.
  */
-export function bindArguments(params: readonly ParamSpec[], form: PublisherForm | null, req: Request, callee: string): unknown[] {
+export function bindArguments(params: readonly ParamSpec[], form: FieldStorage | null, req: Request, callee: string): unknown[] {
   const missing: string[] = [];
   const valueFor = (field: FieldSpec): unknown => {
     const values = form?.getlist(field.name) ?? [];

@@ -2,7 +2,6 @@ import { OK, type Request } from "../platform";
 import { bindArguments } from "./bind-arguments";
 import { locateModule } from "./locate-module";
 import { checkMethod } from "./methods";
-import { readForm } from "./read-form";
 import { resolveTarget } from "./resolve-target";
 import { sendResult } from "./send-result";
 import { signatureOf } from "./signature";
@@ -20,7 +19,7 @@ export async function handler(req: Request): Promise<number> {
   const { fn, self, methods } = await resolveTarget(req, exports, facts, target);
   checkMethod(req, methods);
   const signature = signatureOf(fn, facts);
-  const form = signature.usesForm ? await readForm(req) : null;
+  const form = signature.usesForm ? await req.form() : null;
   const args = bindArguments(signature.params, form, req, `${target.label}: ${target.names.join("/")}`);
   const result: unknown = await fn.apply(self, args);
   await sendResult(req, result);
