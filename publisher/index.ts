@@ -10,4 +10,3 @@
  */
 export { handler } from "./handler";
 export { SECURITY_RULES, type SecurityRule, type Stage } from "./security-rules";
-export { looksLikeHtml } from "./send-result";

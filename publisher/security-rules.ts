@@ -95,7 +95,7 @@ for (const rule of SECURITY_RULES) {
 }
 
 /** The first rule of `stage` that denies `subject`, or null. */
-export function violation<S extends Stage>(stage: S, subject: Subjects[S]): SecurityRule<S> | null {
+function violation<S extends Stage>(stage: S, subject: Subjects[S]): SecurityRule<S> | null {
   for (const rule of (BY_STAGE.get(stage) ?? []) as unknown as SecurityRule<S>[]) if (rule.denies(subject)) return rule;
   return null;
 }

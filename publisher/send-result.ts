@@ -10,7 +10,7 @@ const BYTES = "application/octet-stream";
  * Looks like a page: starts with a doctype or `<html>`, or ends with `</html>` (mod_python's
  * test, on the last 100 characters).
  */
-export function looksLikeHtml(text: string): boolean {
+function looksLikeHtml(text: string): boolean {
   return /^\s*<(!doctype\s+html|html)[\s>]/i.test(text.slice(0, 100)) || /<\/html\s*>\s*$/i.test(text.slice(-100));
 }
 
