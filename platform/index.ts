@@ -12,3 +12,4 @@ export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
 export * from "./forms";
 export * from "./cookies";
+export { typescript } from "./loader";

@@ -1,5 +1,5 @@
 import type * as TS from "typescript";
-import { typescript } from "./typescript";
+import { typescript } from "../platform";
 
 /**
  * When a field's value is an array: `always` (declared `string[]` or defaulted to `[]`),

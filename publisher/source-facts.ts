@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as TS from "typescript";
 import { describeParameters, shapeKey, type ParamSpec } from "./parameters";
-import { typescript } from "./typescript";
+import { typescript } from "../platform";
 
 /** What a module's source says about its exports, read once per loaded module. */
 export interface SourceFacts {

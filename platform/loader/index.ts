@@ -2,5 +2,5 @@ export { ModuleRegistry, autoReloadOn, type LoadedModule, type LoadOptions, type
 export { Interpreters } from "./interpreters";
 export { FileWatcher, type FileListener } from "./file-watch";
 export { type FileStamp, stampOf, sameStamp } from "./file-stamp";
-export { compileModule } from "./compile";
+export { compileModule, typescript } from "./compile";
 export { findHandlerModule, resolveModuleFile, isBuiltinName, MODULE_EXTENSIONS } from "./resolve-module";
