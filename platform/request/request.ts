@@ -5,6 +5,7 @@ import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
 import { parseHandlerSpec } from "../config/directives";
 import type { HandlerEntry } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
+import { applyHeaderRules } from "../headers";
 import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
@@ -175,6 +176,7 @@ export class Request implements ResponseHead {
       this.headersOut.set("Expires", now);
       this.headersOut.set("Cache-Control", "no-cache");
     }
+    applyHeaderRules(this);
   }
 
   // ---- input --------------------------------------------------------------------------
