@@ -28,7 +28,7 @@ export function parseRange(header: string, size: number): ByteRange[] | "unsatis
       continue;
     }
     const start = Number(r[1]);
-    const end = r[2] === "" ? size - 1 : Number(r[2]);
+    const end = r[2] === "" ? Infinity : Number(r[2]);
     if (end < start) return null;
     if (start < size) ranges.push({ start, end: Math.min(end, size - 1) });
   }
