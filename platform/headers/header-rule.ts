@@ -41,7 +41,8 @@ export function parseHeaderRule(args: string[]): HeaderRule {
     value = words[1];
   } else if (action === "echo") {
     if (words.length !== 0) throw new Error("Header echo takes only a header name or regular expression");
-    pattern = compile(`^(?:${name})$`, "i");
+    // Apache matches the name as an unanchored regular expression; header names ignore case.
+    pattern = compile(name, "i");
   } else if (NEEDS_VALUE.has(action)) {
     if (words.length !== 1) throw new Error(`Header ${action} takes a header name and one value`);
     value = words[0];
