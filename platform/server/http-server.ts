@@ -77,7 +77,7 @@ export class TsmodServer {
       });
       srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
         if (!socket.writable) return socket.destroy();
-        const [status, reason] = clientErrorStatus(err);
+        const [status, reason] = clientErrorStatus(err, main.limitRequestLine);
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
       });
       await new Promise<void>((resolve, reject) => {
@@ -132,10 +132,11 @@ export class TsmodServer {
 }
 
 /** The answer to a request Node's parser refused, with a reason for the client. */
-function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): [string, string] {
+function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, limitRequestLine: number): [string, string] {
   if (err.code === "HPE_HEADER_OVERFLOW") {
-    // Overflow before the first line ended: the request line itself is too long.
-    if (err.rawPacket && !err.rawPacket.includes(10)) return ["414 URI Too Long", "The request line exceeds the server's limit."];
+    // The overflow is the request line's own when that line alone is over LimitRequestLine.
+    const lineEnd = err.rawPacket?.indexOf(10) ?? -1;
+    if (err.rawPacket && (lineEnd < 0 || lineEnd > limitRequestLine)) return ["414 URI Too Long", "The request line exceeds LimitRequestLine."];
     return ["431 Request Header Fields Too Large", "The request headers exceed the server's limit."];
   }
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return ["408 Request Timeout", "The request headers were not received within Timeout."];

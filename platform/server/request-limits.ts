@@ -27,7 +27,7 @@ export function checkRequestLimits(raw: IncomingMessage, server: VirtualServer):
     const size = headers[i].length + 2 + headers[i + 1].length;
     if (size > server.limitRequestFieldSize) {
       const name = headers[i].replace(/[^\w-]/g, "?").slice(0, 64);
-      return { status: HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, reason: `The request header field '${name}' (${size} bytes) exceeds LimitRequestFieldSize (${server.limitRequestFieldSize} bytes).` };
+      return { status: HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, reason: `The request header field ${name} (${size} bytes) exceeds LimitRequestFieldSize (${server.limitRequestFieldSize} bytes).` };
     }
   }
   return null;
