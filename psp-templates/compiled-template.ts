@@ -1,0 +1,137 @@
+import * as vm from "node:vm";
+import { ErrorCode } from "../platform";
+import { type GeneratedBody, generateBody } from "./code-generator";
+import type { EtaOutput } from "./eta-engine";
+import { referencedNames } from "./name-usage";
+import type { SourceFile } from "./parser";
+import { PSPError } from "./psp-error";
+import type { FileStamp, LoadedTemplate } from "./template-loader";
+
+/** The names every page has in scope, whatever vars it is given. */
+export const BUILTIN_NAMES: readonly string[] = ["req", "psp", "form", "session"];
+
+/** Builtins that cost something to create (a body parse, a session lock), so only made on use. */
+const LAZY_NAMES = ["form", "session"];
+
+/** A page compiled for one set of var names: fills `out.res`, resolves when the page is done. */
+export type PageFunction = (vars: Record<string, unknown>, out: EtaOutput) => Promise<void>;
+
+/** Different var-name sets per page are rare; the bound only guards against callers that vary them. */
+const MAX_FUNCTIONS_PER_TEMPLATE = 16;
+
+/** Line 1 of the script is the function header; the page body starts on line 2. */
+const BODY_FIRST_SCRIPT_LINE = 2;
+
+let scriptCounter = 0;
+
+export interface TemplateLocation {
+  file: string;
+  line?: number;
+  column?: number;
+  source?: string;
+}
+
+/**
+ * One loaded page and its compiled functions. Vars become plain names through a generated
+ * `let {a, b} = __psp_vars` (no `with`, so the page runs in strict mode); since the names are
+ * only known at render time there is one function per distinct set of var names.
+ */
+export class CompiledTemplate {
+  readonly label: string;
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly stamps: readonly FileStamp[];
+  readonly body: GeneratedBody;
+  /** The lazily created builtins (`form`, `session`) the page refers to by name. */
+  readonly uses: ReadonlySet<string>;
+  /** When the files were last compared against `stamps` (ms). */
+  checkedAt: number;
+  /** Unique per compilation, so stack frames of this page can be told from any other page's. */
+  private readonly scriptName: string;
+  private readonly functions = new Map<string, PageFunction>();
+
+  constructor(loaded: LoadedTemplate, now: number) {
+    this.label = loaded.label;
+    this.files = loaded.files;
+    this.stamps = loaded.stamps;
+    this.body = generateBody(loaded.segments);
+    this.uses = referencedNames(this.body.code, LAZY_NAMES);
+    this.checkedAt = now;
+    this.scriptName = `${loaded.label} [psp#${++scriptCounter}]`;
+    // Compiling once up front reports syntax errors whatever vars the first render passes.
+    this.functionFor([]);
+  }
+
+  /** `varNames`: bindable, sorted, none of them a builtin. */
+  functionFor(varNames: readonly string[]): PageFunction {
+    const key = varNames.join(",");
+    let fn = this.functions.get(key);
+    if (!fn) {
+      fn = this.compile(this.script(varNames));
+      if (this.functions.size >= MAX_FUNCTIONS_PER_TEMPLATE) this.functions.delete(this.functions.keys().next().value as string);
+      this.functions.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** The complete generated source of the page function (also shown by the source view). */
+  script(varNames: readonly string[] = []): string {
+    const names = [...BUILTIN_NAMES, ...varNames].join(", ");
+    return `(async function (__psp_vars, __eta) {"use strict"; let {${names}} = __psp_vars; {\n${this.body.code}\n}})`;
+  }
+
+  /** Turns an error thrown by this page's code into a PSPError at the template file and line. */
+  runtimeError(err: unknown): PSPError {
+    const stack = (err as { stack?: unknown } | null)?.stack;
+    const frame = typeof stack === "string" ? this.frameIn(stack) : undefined;
+    const where = frame ? this.locate(frame.line, frame.column) : { file: this.label };
+    return new PSPError(ErrorCode.PSP_RUNTIME, describe(err), where, { cause: err });
+  }
+
+  private compile(script: string): PageFunction {
+    try {
+      return new vm.Script(script, { filename: this.scriptName }).runInThisContext() as PageFunction;
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name !== "SyntaxError") throw err;
+      throw new PSPError(ErrorCode.PSP_SYNTAX, describe(err), this.syntaxErrorLocation(err as Error), { cause: err });
+    }
+  }
+
+  /**
+   * V8 gives a SyntaxError's position only in the decorated stack Node builds for vm scripts:
+   * `name:LINE`, the source line, then a caret under the column.
+   */
+  private syntaxErrorLocation(err: Error): TemplateLocation {
+    const lines = (err.stack ?? "").split("\n");
+    if (!lines[0]?.startsWith(`${this.scriptName}:`)) return { file: this.label };
+    const line = Number(lines[0].slice(this.scriptName.length + 1));
+    const caret = lines[2]?.indexOf("^") ?? -1;
+    return this.locate(line, caret >= 0 ? caret + 1 : undefined);
+  }
+
+  /** The first (innermost) stack frame that runs this page's code. */
+  private frameIn(stack: string): { line: number; column: number } | undefined {
+    const at = stack.indexOf(`${this.scriptName}:`);
+    if (at === -1) return undefined;
+    const match = /^(\d+):(\d+)/.exec(stack.slice(at + this.scriptName.length + 1));
+    return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
+  }
+
+  private locate(scriptLine: number, scriptColumn: number | undefined): TemplateLocation {
+    const lines = this.body.lines;
+    if (lines.length === 0) return { file: this.label };
+    const index = Math.min(Math.max(scriptLine - BODY_FIRST_SCRIPT_LINE, 0), lines.length - 1);
+    const origin = lines[index];
+    const inBody = index === scriptLine - BODY_FIRST_SCRIPT_LINE;
+    return {
+      file: origin.file.path,
+      line: origin.line,
+      column: inBody && scriptColumn !== undefined ? scriptColumn + origin.columnDelta : undefined,
+      source: origin.file.text,
+    };
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { name?: unknown; message?: unknown } | null;
+  return typeof e?.message === "string" ? `${String(e.name ?? "Error")}: ${e.message}` : String(err);
+}

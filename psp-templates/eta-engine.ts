@@ -1,0 +1,21 @@
+import { Eta } from "eta";
+
+/**
+ * The one Eta instance every page is generated with. PSP text must come out verbatim, so Eta's
+ * default newline trimming after tags is off; escaping stays on so `<%=` is HTML-safe.
+ */
+export const eta = new Eta({ autoEscape: true, autoTrim: false });
+
+/** The escaping `<%= %>` applies, reused wherever tsmod shows page source in HTML. */
+export const escapeHtml: (value: unknown) => string = eta.config.escapeFunction;
+
+/** The per-render state Eta's generated code writes to (`__eta.res += ...`). */
+export interface EtaOutput {
+  res: string;
+  readonly e: (value: unknown) => string;
+  readonly f: (value: unknown) => string;
+}
+
+export function newEtaOutput(): EtaOutput {
+  return { res: "", e: eta.config.escapeFunction, f: eta.config.filterFunction };
+}

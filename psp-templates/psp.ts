@@ -1,0 +1,89 @@
+import * as path from "node:path";
+import { ErrorCode, TsmodError } from "../platform";
+import { PageRun, type PSPVars } from "./page-run";
+import type { LazyProvider, PSPRequest } from "./psp-request";
+import { PSPCache, defaultPSPCache } from "./template-cache";
+import { STRING_TEMPLATE_LABEL, type TemplateSource } from "./template-loader";
+
+/** The type a page gets unless it (or a handler before it) chose another. */
+export const PSP_CONTENT_TYPE = "text/html; charset=utf-8";
+
+/** A page file (relative names start at the folder of `req.filename`) or the page text itself. */
+export type PSPSource = { filename: string; string?: never } | { string: string; filename?: never };
+
+export interface PSPOptions {
+  /** Folder that includes, error pages and `psp.include` may not leave. Default: the page's folder. */
+  root?: string;
+  /** Compare the page and its includes with their files (TsAutoReload). Default true. */
+  checkChanges?: boolean;
+  /** Creates `form` for pages that use it. Default: `req.form()`. */
+  form?: LazyProvider;
+  /** Creates `session` for pages that use it. Default: `req.getSession()`. */
+  session?: LazyProvider;
+  cache?: PSPCache;
+}
+
+/**
+ * A PSP page bound to a request: `await new PSP(req, { filename: "page.psp" }, { title }).run()`.
+ * Usable from any handler or publisher function; `render()` returns the output instead.
+ */
+export class PSP {
+  private readonly source: TemplateSource;
+  private readonly root: string;
+
+  constructor(
+    private readonly req: PSPRequest,
+    source: PSPSource = { filename: req.filename },
+    private readonly vars: PSPVars = {},
+    private readonly options: PSPOptions = {},
+  ) {
+    const requestDir = path.dirname(req.filename);
+    if (source.filename !== undefined && source.string !== undefined) {
+      throw new TsmodError(ErrorCode.PSP_ARGUMENTS, "PSP takes a filename or a string, not both");
+    }
+    this.source =
+      source.string !== undefined
+        ? { string: source.string, baseDir: requestDir }
+        : { filename: path.resolve(requestDir, source.filename) };
+    this.root = options.root ?? ("filename" in this.source ? path.dirname(this.source.filename) : requestDir);
+  }
+
+  /** Renders the page and writes it to the request (text/html unless the type is already set). */
+  async run(vars: PSPVars = {}): Promise<void> {
+    this.req.contentType ??= PSP_CONTENT_TYPE;
+    const run = this.newRun(async (chunk) => {
+      if (chunk) await this.req.write(chunk);
+    });
+    await run.execute(this.source, { ...this.vars, ...vars });
+    await run.flush();
+  }
+
+  /** mod_python's name for `run`. */
+  display(vars: PSPVars = {}): Promise<void> {
+    return this.run(vars);
+  }
+
+  /** Renders the page to a string; nothing is written to the request. */
+  async render(vars: PSPVars = {}): Promise<string> {
+    const run = this.newRun(undefined);
+    await run.execute(this.source, { ...this.vars, ...vars });
+    return run.takeOutput();
+  }
+
+  /** Rendering is asynchronous, so the string form only names the page: use `await render()`. */
+  toString(): string {
+    return `[PSP ${"filename" in this.source ? this.source.filename : STRING_TEMPLATE_LABEL}]`;
+  }
+
+  private newRun(sink: ((chunk: string) => Promise<void>) | undefined): PageRun {
+    const { req, options } = this;
+    return new PageRun(req, {
+      cache: options.cache ?? defaultPSPCache,
+      root: this.root,
+      checkChanges: options.checkChanges ?? true,
+      form: options.form ?? (req.form ? async () => req.form?.() : undefined),
+      session: options.session ?? (req.getSession ? async () => req.getSession?.() : undefined),
+      sink,
+    });
+  }
+}
