@@ -36,17 +36,34 @@ export function mappedRoot(server: VirtualServer, filename: string): string {
   return roots(server).find((r) => within(filename, r)) ?? path.dirname(filename);
 }
 
+/** How long a root's resolved path is reused: a deploy that switches a symlinked root is seen within this. */
+const ROOT_CACHE_MS = 1000;
+const realRoots = new Map<string, { real: string; until: number }>();
+
+function realpath(p: string): Promise<string> {
+  return new Promise((resolve, reject) => fs.realpath.native(p, (err, real) => (err ? reject(err) : resolve(real))));
+}
+
+async function realRoot(root: string): Promise<string> {
+  const now = Date.now();
+  const cached = realRoots.get(root);
+  if (cached && cached.until > now) return cached.real;
+  const real = await realpath(root);
+  realRoots.set(root, { real, until: now + ROOT_CACHE_MS });
+  return real;
+}
+
 /**
  * True when symbolic links lead from the mapped root to somewhere outside it. Without
  * `Options FollowSymLinks` such files are refused; links that stay inside the root are fine.
- * Resolved per request (not cached), so a root that is itself a symlink may be switched.
+ * The file is resolved on every request; the root's resolution is reused for a second.
  */
 export async function leavesRoot(req: Request, filename: string): Promise<boolean> {
   if (req._state.dir.optionFlags.get("FollowSymLinks")) return false;
   const root = mappedRoot(req.server.config, filename);
   try {
-    const [realFile, realRoot] = await Promise.all([fs.promises.realpath(filename), fs.promises.realpath(root)]);
-    return !within(realFile, realRoot);
+    const [realFile, real] = await Promise.all([realpath(filename), realRoot(root)]);
+    return !within(realFile, real);
   } catch {
     return true;
   }
