@@ -6,6 +6,7 @@ export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./serve
 export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
 export { PHASES, type PhaseSpec } from "./phases";
 export { ErrorLog } from "./log";
+export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
 export * from "./forms";
