@@ -6,5 +6,6 @@ export function createBuiltins(): ReadonlyMap<string, unknown> {
   return new Map<string, unknown>([
     ["tsmod", require("./index")],
     ["tsmod/psp", require("./psp-templates")],
+    ["tsmod/publisher", require("./publisher")],
   ]);
 }
