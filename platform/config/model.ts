@@ -41,6 +41,55 @@ export interface DirConfig {
   /** Absolute module search folders from `TsPath`. */
   tsPath?: string[];
   interpreter?: string;
+  // ---- web server essentials (static files, mod_alias, mod_headers) ----
+  /** `Redirect*` rules, keyed uniquely so sections' rules accumulate through the Map merge. */
+  redirects?: Map<string, RedirectRule>;
+  /** `Header` rules, keyed uniquely so outer rules run before inner ones (mod_headers' order). */
+  headerRules?: Map<string, HeaderRule>;
+}
+
+/** One `Redirect`/`RedirectMatch` line. */
+export interface RedirectRule {
+  readonly status: number;
+  /** `Redirect`: URL-path prefix matched at segment boundaries. */
+  readonly fromPath: string | null;
+  /** `RedirectMatch`: regular expression on the URI; `$N` in the target. */
+  readonly fromRegex: RegExp | null;
+  /** Absolute URL or path; null for statuses that take none (410, ...). */
+  readonly target: string | null;
+  /** Written outside sections: checked at translation, before access control (as mod_alias). */
+  readonly serverLevel: boolean;
+  /** Which section (or server level) wrote it: inner sections' rules are tried first. */
+  readonly group: number;
+}
+
+export type HeaderAction = "set" | "append" | "add" | "unset" | "merge" | "echo" | "setifempty" | "edit" | "edit*";
+
+/** One `Header` line (mod_headers). */
+export interface HeaderRule {
+  /** `always`: acts on errHeadersOut and applies to error responses too. */
+  readonly always: boolean;
+  readonly action: HeaderAction;
+  readonly name: string;
+  /** For `echo`: the request headers to copy; for `edit`: the pattern. */
+  readonly pattern: RegExp | null;
+  /** Value template (`%{VAR}e`, `%t`, `%D`, `%%`) or the edit replacement. */
+  readonly value: string;
+  /** `env=[!]VAR`: applies only when the variable is (not) set in subprocessEnv. */
+  readonly env: { readonly name: string; readonly negate: boolean } | null;
+}
+
+/** One `CustomLog` line. */
+export interface CustomLogSpec {
+  /** A file (absolute), `stdout` or `stderr`. */
+  readonly target: string;
+  /** The format or nickname as written. */
+  readonly formatArg: string;
+  /** The format string, once nicknames are resolved after loading. */
+  format: string | null;
+  readonly env: { readonly name: string; readonly negate: boolean } | null;
+  readonly file: string;
+  readonly line: number;
 }
 
 export function emptyDirConfig(): DirConfig {
@@ -118,6 +167,10 @@ export interface VirtualServer {
   limitRequestLine: number;
   errorLog: string;
   logLevel: number;
+  /** `CustomLog` lines; a virtual host without any inherits the main server's. */
+  customLogs?: CustomLogSpec[];
+  /** `LogFormat` nicknames defined at this server's level. */
+  logFormats?: Map<string, string>;
   /** Top-level per-directory settings of this server (the vhost's over the main server's). */
   dir: DirConfig;
   /** The main server's sections, then this virtual host's, in file order. */

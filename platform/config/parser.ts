@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { APLOG_WARNING } from "../constants";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
 import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
-import { Context, findDirective, directiveNames, type ApplyContext, type RootSettings } from "./directives";
+import { Context, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
 import { expandInclude } from "./include-glob";
 import { lexConfig, type ConfigLine } from "./lexer";
 import { emptyDirConfig, mergeDirConfig, type DirConfig, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
@@ -102,6 +102,7 @@ class ConfigBuilder {
     }
     const config = this.finish();
     this.checkHandlerModules(config);
+    this.errors.push(...resolveLogFormats(config));
     if (this.errors.length) throw new ConfigErrors(this.errors);
     return config;
   }

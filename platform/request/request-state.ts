@@ -13,6 +13,8 @@ export interface RequestRuntime {
   /** Runs a new request for `uri` through the phases, sharing this request's response. */
   internalRedirect(req: Request, uri: string): Promise<void>;
   registry(interpreter: string): ModuleRegistry;
+  /** True when any interpreter has loaded `filename` as code (never served as a file). */
+  isLoadedModule(filename: string): boolean;
   /** Looks up extension hooks other subsystems registered (forms, sessions, ...). */
   readonly extensions: RequestExtensions;
 }

@@ -7,6 +7,7 @@ import type { HandlerEntry } from "../config/model";
 import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
 import type { FieldStorage } from "../forms";
+import { applyHeaderRules } from "../headers";
 import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
@@ -180,6 +181,7 @@ export class Request implements ResponseHead {
       this.headersOut.set("Expires", now);
       this.headersOut.set("Cache-Control", "no-cache");
     }
+    applyHeaderRules(this);
   }
 
   // ---- input --------------------------------------------------------------------------

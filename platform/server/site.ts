@@ -3,11 +3,12 @@ import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_MOVED_TEMPORARILY, 
 import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
 import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { ErrorLog, type LogSink } from "../log";
+import { AccessLogs, ErrorLog, type LogSink } from "../log";
 import { PHASES, reportError, runPhase } from "../phases";
 import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
+import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { VhostMatcher } from "./vhost-match";
 
@@ -41,6 +42,7 @@ export class Site implements RequestRuntime {
   readonly watcher = new FileWatcher();
   readonly extensions: RequestExtensions;
   readonly mainInfo: ServerInfo;
+  private readonly accessLogs: AccessLogs;
   private readonly matcher: VhostMatcher;
   private readonly servers = new Map<VirtualServer, ServerEntry>();
 
@@ -60,10 +62,16 @@ export class Site implements RequestRuntime {
     }
     this.mainInfo = this.servers.get(config.main)!.info;
     this.matcher = new VhostMatcher(config.main, config.vhosts);
+    this.accessLogs = new AccessLogs(config, this.errorLog);
   }
 
   registry(interpreter: string): ModuleRegistry {
     return this.interpreters.get(interpreter);
+  }
+
+  isLoadedModule(filename: string): boolean {
+    for (const r of this.interpreters.all()) if (r.get(filename)) return true;
+    return false;
   }
 
   /** Loads the `TsImport` modules (and calls their functions) before serving. */
@@ -129,7 +137,11 @@ export class Site implements RequestRuntime {
     });
     output.head = req;
     let result: number;
-    if (badUri) {
+    const violation = checkRequestLimits(raw, vserver);
+    if (violation) {
+      req.notes.set("error-notes", violation.reason);
+      result = violation.status;
+    } else if (badUri) {
       req.notes.set("error-notes", badUri.message);
       result = badUri.status || HTTP_BAD_REQUEST;
     } else {
@@ -250,6 +262,7 @@ export class Site implements RequestRuntime {
     } catch (e) {
       this.errorLog.log(`TsLogHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
     }
+    this.accessLogs.log(req, last);
     for (const fn of req._state.cleanups) {
       try {
         await fn();
@@ -268,7 +281,8 @@ export class Site implements RequestRuntime {
     this.interpreters.close();
     this.watcher.close();
     await this.extensions.close?.();
-    return this.errorLog.close();
+    await this.accessLogs.close();
+    await this.errorLog.close();
   }
 }
 

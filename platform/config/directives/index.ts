@@ -1,13 +1,16 @@
 import { authDirectives } from "./auth-directives";
 import { coreDirectives } from "./core-directives";
 import type { DirectiveDef } from "./directive-def";
+import { logDirectives } from "./log-directives";
 import { tsmodDirectives } from "./tsmod-directives";
+import { webDirectives } from "./web-directives";
 
 export * from "./directive-def";
 export { LOG_LEVELS, parseListen } from "./core-directives";
 export { parseHandlerList, parseHandlerSpec, makeEntry } from "./tsmod-directives";
+export { resolveLogFormats } from "./log-directives";
 
-const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives];
+const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives];
 
 const table = new Map<string, DirectiveDef>(ALL.map((d) => [d.name.toLowerCase(), d]));
 
