@@ -8,7 +8,7 @@ import { createBuiltins } from "./builtins";
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
 export { Table, Request, ServerInfo, TsmodServer, loadConfig, escapeHtml, redirect } from "./platform";
-export type { ConnectionInfo, HandlerInfo, ServerConfig } from "./platform";
+export type { ConnectionInfo, HandlerInfo, ServerConfig, Filter, FilterFunction } from "./platform";
 
 /** A phase handler: returns OK, DECLINED, DONE or an HTTP status (or throws ServerReturn). */
 export type Handler = (req: Request) => number | Promise<number>;

@@ -34,6 +34,12 @@ export const ErrorCode = {
   PSP_NOT_FOUND: "TSMOD_PSP_NOT_FOUND",
   PSP_ARGUMENTS: "TSMOD_PSP_ARGUMENTS",
   // --- end psp-templates ---
+  // --- filters (issue 9) ---
+  FILTER_NOT_FOUND: "TSMOD_FILTER_NOT_FOUND",
+  FILTER_FAILED: "TSMOD_FILTER_FAILED",
+  FILTER_TOO_LATE: "TSMOD_FILTER_TOO_LATE",
+  FILTER_CLOSED: "TSMOD_FILTER_CLOSED",
+  // --- end filters ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

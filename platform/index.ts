@@ -8,3 +8,4 @@ export { PHASES, type PhaseSpec } from "./phases";
 export { ErrorLog } from "./log";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export type { Filter, FilterFunction } from "./filters";

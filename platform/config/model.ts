@@ -41,6 +41,22 @@ export interface DirConfig {
   /** Absolute module search folders from `TsPath`. */
   tsPath?: string[];
   interpreter?: string;
+  /** `TsOutputFilter` / `TsInputFilter` registrations, keyed by lower-case filter name. */
+  outputFilters?: Map<string, FilterRegistration>;
+  inputFilters?: Map<string, FilterRegistration>;
+  /** `SetOutputFilter` / `SetInputFilter`: filter names in order (the innermost section's list wins). */
+  setOutputFilter?: string[];
+  setInputFilter?: string[];
+  /** `AddOutputFilter` / `AddInputFilter` by extension (lower-case, with the dot); `[]` marks one removed. */
+  addOutputFilters?: Map<string, string[]>;
+  addInputFilters?: Map<string, string[]>;
+}
+
+/** A filter name bound to the handler that implements it. */
+export interface FilterRegistration {
+  /** As written in the configuration (filter names compare case-insensitively). */
+  readonly name: string;
+  readonly entry: HandlerEntry;
 }
 
 export function emptyDirConfig(): DirConfig {

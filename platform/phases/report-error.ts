@@ -14,7 +14,8 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
     if (err.statusOverride) req.status = err.statusOverride;
     return err.result;
   }
-  if (err instanceof TsmodError && err.code === ErrorCode.CLIENT_GONE) {
+  // A write the client or a failed output filter refused: already reported, the response decides the rest.
+  if (err instanceof TsmodError && (err.code === ErrorCode.CLIENT_GONE || err.code === ErrorCode.FILTER_FAILED)) {
     req.logError(`${where}: ${err.message}`, APLOG_INFO);
     return DONE;
   }
