@@ -3,5 +3,8 @@
  * (`TsHandler tsmod/publisher`, ...). Loaded on first use.
  */
 export function createBuiltins(): ReadonlyMap<string, unknown> {
-  return new Map<string, unknown>([["tsmod", require("./index")]]);
+  return new Map<string, unknown>([
+    ["tsmod", require("./index")],
+    ["tsmod/filters/gzip", require("./handlers/filters").gzip],
+  ]);
 }
