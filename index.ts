@@ -8,7 +8,9 @@ import { createBuiltins } from "./builtins";
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
 export { Table, Request, ServerInfo, TsmodServer, loadConfig, escapeHtml, redirect } from "./platform";
+export { FieldStorage, FileField, parseQs, parseQsl, DEFAULT_FORM_LIMITS, type FormLimits, type FormValue, type CookieOptions } from "./platform";
 export type { ConnectionInfo, HandlerInfo, ServerConfig, Filter, FilterFunction } from "./platform";
+export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 
 /** A phase handler: returns OK, DECLINED, DONE or an HTTP status (or throws ServerReturn). */
 export type Handler = (req: Request) => number | Promise<number>;

@@ -8,4 +8,6 @@ export { PHASES, type PhaseSpec } from "./phases";
 export { ErrorLog } from "./log";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export * from "./forms";
+export * from "./cookies";
 export type { Filter, FilterFunction } from "./filters";

@@ -17,3 +17,4 @@ export { PSPError, debugSnippet } from "./psp-error";
 export { pspHandler, type PSPHandlerOptions } from "./psp-handler";
 export { sourceView, sourceViewHtml, type PSPSourceView } from "./source-view";
 export { PSPCache, defaultPSPCache, type PSPCacheOptions } from "./template-cache";
+export { handler } from "./builtin-handler";

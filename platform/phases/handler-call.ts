@@ -19,9 +19,9 @@ export function describeEntry(entry: HandlerEntry): string {
  * when the entry names none); undefined for a silent entry whose module lacks it.
  */
 export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: string): ((arg: never) => unknown) | undefined {
-  const exports = loadModule(req, entry);
+  const moduleExports = loadModule(req, entry);
   const name = entry.func ?? defaultName;
-  const fn = resolveObject(req, exports, name, entry);
+  const fn = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
     if (entry.silent) return undefined;
     throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);

@@ -36,8 +36,10 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
     req.status = HTTP_INTERNAL_SERVER_ERROR;
     req.contentType = "text/html; charset=utf-8";
   }
+  // Errors that know their source (PSP pages) add an already-escaped snippet of it.
+  const snippet = typeof (err as { htmlSnippet?: unknown })?.htmlSnippet === "function" ? (err as { htmlSnippet(): string }).htmlSnippet() : "";
   await req
-    .write(`\n<pre>\ntsmod error: "${escapeHtml(where)}"\n\n${escapeHtml(text)}\n</pre>\n`)
+    .write(`\n<pre>\ntsmod error: "${escapeHtml(where)}"\n\n${escapeHtml(text)}\n</pre>\n${snippet}`)
     .catch(() => undefined);
   return DONE;
 }

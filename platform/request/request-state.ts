@@ -40,6 +40,10 @@ export interface RequestState {
   /** The list of the phase now running (addHandler for this phase appends to it). */
   running: { directive: string; list: HandlerEntry[] } | null;
   readonly cleanups: Array<() => unknown>;
+  /** `req.form()`, parsed on first use. */
+  form: Promise<import("../forms").FieldStorage> | null;
+  /** `req.cookies()`, parsed on first use. */
+  cookies: Record<string, string> | null;
   /** Stat of `req.filename`, when it names an existing file or folder. */
   finfo: import("node:fs").Stats | null;
   /** Filters registered or added with `req.registerOutputFilter`, `req.addInputFilter`, ... */

@@ -4,11 +4,15 @@ import * as path from "node:path";
 import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
 import { parseHandlerSpec } from "../config/directives";
 import type { HandlerEntry } from "../config/model";
+import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
 import { addFilter, registerFilter, requestBody, requestBodyStarted, startOutputChain, type FilterChain, type FilterTarget } from "../filters";
+import type { FieldStorage } from "../forms";
 import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
+import { requestSecret } from "./request-cookies";
+import { parseRequestForm } from "./request-form";
 import { BodyReader } from "./body-reader";
 import type { Output, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
@@ -404,6 +408,58 @@ export class Request implements ResponseHead {
     env.set("REQUEST_URI", this.unparsedUri);
     env.set("SCRIPT_NAME", this.pathInfo && this.uri.endsWith(this.pathInfo) ? this.uri.slice(0, -this.pathInfo.length) : this.uri);
     if (this.pathInfo) env.set("PATH_INFO", this.pathInfo);
+  }
+
+  // ---- forms and cookies --------------------------------------------------------------
+
+  /**
+   * The form fields of the query string and the body (urlencoded or multipart), parsed once
+   * per request. Call it before reading the body yourself: after `req.read()` it throws.
+   */
+  form(): Promise<FieldStorage> {
+    const s = this._state;
+    s.form ??= parseRequestForm(this, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    return s.form;
+  }
+
+  /** Cookies the client sent (name → value), from every Cookie header; bad pairs are skipped. */
+  cookies(): Record<string, string> {
+    const s = this._state;
+    s.cookies ??= parseCookies(this.headersIn.getAll("cookie"));
+    return s.cookies;
+  }
+
+  /**
+   * Adds a Set-Cookie header. Cookies go with every response, redirects and error pages
+   * included (they are kept in `errHeadersOut`), so a log-in that redirects keeps its cookie.
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): void {
+    this.errHeadersOut.add("Set-Cookie", serializeCookie(name, value, options));
+  }
+
+  /** A cookie set with `setSignedCookie`, or undefined when absent or tampered with. */
+  getSignedCookie(name: string): string | undefined {
+    const value = this.cookies()[name];
+    return value === undefined ? undefined : verifySignedCookie(name, value, requestSecret(this));
+  }
+
+  /** Sets a cookie whose value is visible but HMAC-signed with `tsmod.secret`. */
+  setSignedCookie(name: string, value: string, options?: CookieOptions): void {
+    this.setCookie(name, signCookie(name, value, requestSecret(this)), options);
+  }
+
+  /** A cookie set with `setSealedCookie`, decrypted; undefined when absent, expired or forged. */
+  async getSealedCookie<T = unknown>(name: string, ttlSeconds?: number): Promise<T | undefined> {
+    const value = this.cookies()[name];
+    if (value === undefined) return undefined;
+    return (await unsealCookieValue(value, requestSecret(this), ttlSeconds === undefined ? undefined : { ttl: ttlSeconds })) as T | undefined;
+  }
+
+  /** Sets a cookie holding `data` encrypted and authenticated with `tsmod.secret` (iron). */
+  async setSealedCookie(name: string, data: unknown, options?: CookieOptions & { ttl?: number }): Promise<void> {
+    const { ttl, ...cookie } = options ?? {};
+    const sealed = await sealCookieValue(data, requestSecret(this), ttl === undefined ? undefined : { ttl });
+    this.setCookie(name, sealed, cookie);
   }
 
   // ---- subsystems ---------------------------------------------------------------------

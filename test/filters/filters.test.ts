@@ -83,6 +83,12 @@ export async function addLate(req: Request) {
   return OK;
 }
 
+export async function formField(req: Request) {
+  const form = await req.form();
+  await req.write(JSON.stringify(form.list));
+  return OK;
+}
+
 export async function readThenAddInput(req: Request) {
   await req.read();
   try {
@@ -121,6 +127,11 @@ TsInputFilter filters::tagA A_IN
   SetHandler tsmod
   TsFixupHandler app::addInput
   TsHandler app::echo
+</Location>
+<Location /form>
+  SetHandler tsmod
+  TsHandler app::formField
+  SetInputFilter UPPER_IN
 </Location>
 <Location /input-too-late>
   SetHandler tsmod
@@ -247,6 +258,12 @@ describe("input filters", () => {
   test("an input filter still runs on an empty body", async () => {
     const r = await request(site, "/echo-chain", { method: "POST", body: "" });
     expect(r.body).toBe("[A]");
+  });
+
+  test("req.form() parses the filtered body", async () => {
+    const r = await request(site, "/form", { body: "name=value", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual([{ name: "NAME", value: "VALUE" }]);
   });
 
   test("req.addInputFilter in an earlier phase applies to the body", async () => {

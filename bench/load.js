@@ -1,0 +1,51 @@
+"use strict";
+/**
+ * A small closed-loop HTTP load generator: `connections` keep-alive connections, each sending
+ * its next request as soon as the previous answer is complete. Runs in its own process so the
+ * server under test gets a core of its own where the machine has two.
+ */
+const http = require("node:http");
+
+async function load(url, { connections = 50, seconds = 5, method = "GET", headers = {} } = {}) {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers, agent },
+        (res) => {
+          res.on("data", () => {});
+          res.on("end", () => {
+            if (res.statusCode >= 200 && res.statusCode < 400) done++;
+            else errors++;
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const worker = async () => {
+    while (Date.now() < until) await one();
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  agent.destroy();
+  const elapsed = (Date.now() - started) / 1000;
+  return { requests: done, errors, rps: done / elapsed };
+}
+
+if (require.main === module) {
+  const [url, seconds, connections] = process.argv.slice(2);
+  load(url, { seconds: Number(seconds) || 5, connections: Number(connections) || 50 }).then((r) => {
+    process.stdout.write(JSON.stringify(r) + "\n");
+  });
+}
+
+module.exports = { load };

@@ -1,0 +1,62 @@
+"use strict";
+/**
+ * `npm run bench`: each workload's tsmod server and its raw node:http equivalent are measured
+ * in the same run, alternately, and reported as requests/s and the ratio tsmod / raw.
+ * Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2),
+ * and workload names as arguments to run only those.
+ */
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+
+const WORKLOADS = ["hello"];
+
+function measure(url, seconds, connections) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, "load.js"), url, String(seconds), String(connections)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+async function run(name, seconds, connections, rounds) {
+  const w = require(path.join(__dirname, name, "workload.js"));
+  const tsmod = await w.startTsmod();
+  const raw = await w.startRaw();
+  try {
+    // Warm-up: compile handlers, fill caches, let the JIT settle.
+    await measure(tsmod.url, 1, connections);
+    await measure(raw.url, 1, connections);
+    let t = 0;
+    let r = 0;
+    let errors = 0;
+    for (let i = 0; i < rounds; i++) {
+      const a = await measure(raw.url, seconds, connections);
+      const b = await measure(tsmod.url, seconds, connections);
+      r += a.rps;
+      t += b.rps;
+      errors += a.errors + b.errors;
+    }
+    const ratio = t / r;
+    const goal = w.goal ? ` (goal >= ${w.goal.toFixed(2)}${ratio >= w.goal ? ", met" : ", NOT met"})` : "";
+    console.log(`${w.name.padEnd(24)} tsmod ${(t / rounds).toFixed(0).padStart(7)} req/s   node:http ${(r / rounds).toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(2)}${goal}${errors ? `   errors ${errors}` : ""}`);
+  } finally {
+    await tsmod.stop();
+    await raw.stop();
+  }
+}
+
+async function main() {
+  const seconds = Number(process.env.BENCH_SECONDS) || 5;
+  const connections = Number(process.env.BENCH_CONNECTIONS) || 50;
+  const rounds = Number(process.env.BENCH_ROUNDS) || 2;
+  const selected = process.argv.slice(2);
+  const names = selected.length ? selected : WORKLOADS;
+  console.log(`tsmod benchmarks: ${seconds}s x ${rounds} rounds, ${connections} keep-alive connections, load generator in its own process`);
+  for (const name of names) await run(name, seconds, connections, rounds);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
