@@ -79,13 +79,15 @@ export function addFilter(req: Request, d: FilterDirection, name: string, starte
  */
 export function selectFilters(req: Request, d: FilterDirection): FilterSpec[] {
   const conf = configured(req._state.dir, d);
+  const added = req._state.filters?.[d]?.added;
+  if (!conf.set && !conf.byExtension && !added?.length) return [];
   const names = [...(conf.set ?? [])];
   if (conf.byExtension && req.filename) {
     for (const ext of path.basename(req.filename).toLowerCase().split(".").slice(1)) {
       names.push(...(conf.byExtension.get("." + ext) ?? []));
     }
   }
-  names.push(...(req._state.filters?.[d]?.added ?? []));
+  names.push(...(added ?? []));
   const seen = new Set<string>();
   const specs: FilterSpec[] = [];
   for (const name of names) {

@@ -39,12 +39,43 @@ export async function pieces(filter: Filter) {
 }
 `;
 
+/** The upper-casing example of docs/filters.md, verbatim. */
+const DOC_EXAMPLE = `
+import { StringDecoder } from "node:string_decoder";
+import type { Filter } from "tsmod";
+
+export async function outputfilter(filter: Filter): Promise<void> {
+  const type = filter.req.contentType ?? "";
+  if (!type.startsWith("text/")) return filter.passOn();   // not ours: decline
+
+  // A UTF-8 character may be split between two chunks: decode as a stream.
+  const decoder = new StringDecoder("utf8");
+  for await (const chunk of filter) await filter.write(decoder.write(chunk).toUpperCase());
+  await filter.write(decoder.end().toUpperCase());
+}
+`;
+
 const APP = `
 import { OK, type Request } from "tsmod";
 
 export async function echo(req: Request) {
   const body = await req.read();
   await req.write(body.length ? body : "(empty)");
+  return OK;
+}
+
+/** "grüße" with the ü split between two writes. */
+export async function splitUtf8(req: Request) {
+  req.contentType = "text/plain; charset=utf-8";
+  const bytes = Buffer.from("grüße", "utf8");
+  await req.write(bytes.subarray(0, 3));
+  await req.write(bytes.subarray(3));
+  return OK;
+}
+
+export async function json(req: Request) {
+  req.contentType = "application/json";
+  await req.write('{"a":"b"}');
   return OK;
 }
 
@@ -111,6 +142,22 @@ TsOutputFilter filters::decline DECLINE
 TsOutputFilter filters::header HEADER
 TsOutputFilter filters::pieces PIECES
 TsInputFilter filters::upper UPPER_IN
+TsOutputFilter filters/upper DOC_UPPER
+<Location /doc-example>
+  SetHandler tsmod
+  TsHandler app::splitUtf8
+  SetOutputFilter DOC_UPPER
+</Location>
+<Location /doc-example-json>
+  SetHandler tsmod
+  TsHandler app::json
+  SetOutputFilter DOC_UPPER
+</Location>
+<Location /by-extension>
+  SetHandler tsmod
+  TsHandler app::echo
+  AddInputFilter UPPER_IN .up
+</Location>
 TsInputFilter filters::tagA A_IN
 
 <Location /echo>
@@ -177,6 +224,7 @@ beforeAll(async () => {
   site = await startSite(CONFIG, {
     "filters.ts": FILTERS,
     "app.ts": APP,
+    "filters/upper.ts": DOC_EXAMPLE,
     "static/hello.txt": "hello static file\n",
     "static/page.up": "header first",
     "static/plain/hello.txt": "left alone\n",
@@ -212,6 +260,13 @@ describe("output filters", () => {
     const r = await request(site, "/static/page.up");
     expect(r.headers["x-filter"]).toBe("HEADER early");
     expect(r.body).toBe("HEADER FIRST");
+  });
+
+  test("the documented upper-casing filter: UTF-8 split across chunks, declining for other types", async () => {
+    const r = await request(site, "/doc-example");
+    expect(r.raw.toString("utf8")).toBe("GRÜSSE");
+    const json = await request(site, "/doc-example-json");
+    expect(json.body).toBe('{"a":"b"}');
   });
 
   test("SetOutputFilter A;B chains the filters in order", async () => {
@@ -258,6 +313,11 @@ describe("input filters", () => {
   test("an input filter still runs on an empty body", async () => {
     const r = await request(site, "/echo-chain", { method: "POST", body: "" });
     expect(r.body).toBe("[A]");
+  });
+
+  test("AddInputFilter by extension", async () => {
+    expect((await request(site, "/by-extension/x.up", { body: "abc" })).body).toBe("ABC");
+    expect((await request(site, "/by-extension/x.txt", { body: "abc" })).body).toBe("abc");
   });
 
   test("req.form() parses the filtered body", async () => {

@@ -25,19 +25,18 @@ function field<K extends keyof DirConfig>(direction: Direction, output: K, input
 
 /** `TsOutputFilter module[::fn] NAME`: the two words may also come quoted as one argument. */
 function registerDirective(direction: Direction): DirectiveDef {
-  const name = `Ts${direction}Filter`;
   const key = field(direction, "outputFilters", "inputFilters");
   return {
-    name,
+    name: `Ts${direction}Filter`,
     contexts: OR_ALL,
     minArgs: 1,
     maxArgs: 2,
     apply(ctx, args) {
       const words = args.join(" ").split(/\s+/).filter(Boolean);
-      if (words.length !== 2) throw new Error(`${name} takes a handler and a filter name: ${name} module[::function] NAME`);
+      if (words.length !== 2) throw new Error("expects a handler and a filter name: module[::function] NAME");
       const [spec, filterName] = words;
+      if (filterName.includes(";")) throw new Error(`registers one filter name, not '${filterName}'`);
       parseFilterNames(filterName);
-      if (filterName.includes(";")) throw new Error(`${name} registers one filter name, not '${filterName}'`);
       const map = (ctx.dir[key] ??= new Map());
       map.set(filterName.toLowerCase(), { name: filterName, entry: makeEntry(ctx, spec, false) });
     },
