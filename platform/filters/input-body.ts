@@ -34,7 +34,11 @@ function filteredBody(req: Request, raw: IncomingMessage, specs: FilterSpec[]): 
   const out = new Pipe();
   const chain = new FilterChain(specs, req, true, { write: (buf) => out.push(buf), end: () => out.end() }, (err) => out.fail(err));
   void pump(raw, chain);
-  return Readable.from(drain(out), { objectMode: false });
+  const body = Readable.from(drain(out), { objectMode: false });
+  // The stream reads ahead: a failure may come while nobody listens. The reader finds it in
+  // `body.errored` (the chain has logged it); unheard, it would crash the process.
+  body.on("error", () => undefined);
+  return body;
 }
 
 async function pump(raw: IncomingMessage, chain: FilterChain): Promise<void> {

@@ -98,6 +98,11 @@ export class BodyReader {
 
   private pull(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    const broken = this.stream.errored;
+    if (broken) {
+      this.failure = broken instanceof TsmodError ? broken : new TsmodError(ErrorCode.BODY_ABORTED, "the client aborted the request body", 400);
+      return Promise.reject(this.failure);
+    }
     const chunk = this.stream.read() as Buffer | null;
     if (chunk !== null) {
       this.accept(chunk);

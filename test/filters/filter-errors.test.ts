@@ -27,6 +27,12 @@ export async function failAtEnd(filter: Filter) {
   throw new Error("boom at end");
 }
 
+export async function failInputLater(filter: Filter) {
+  await filter.write("ab");
+  await new Promise((r) => setTimeout(r, 20));
+  throw new Error("boom input later");
+}
+
 export async function failInput(filter: Filter) {
   await filter.read();
   throw new Error("boom input");
@@ -44,6 +50,14 @@ export async function big(req: Request) {
 
 export async function hello(req: Request) {
   await req.write("hello");
+  return OK;
+}
+
+/** Reads one byte, pauses (the filter fails meanwhile), then reads on. */
+export async function slowEcho(req: Request) {
+  const first = await req.read(1);
+  await new Promise((r) => setTimeout(r, 100));
+  await req.write(Buffer.concat([first, await req.read()]));
   return OK;
 }
 
@@ -71,10 +85,12 @@ beforeAll(async () => {
       "TsOutputFilter filters::failLate FAIL_LATE",
       "TsOutputFilter filters::failAtEnd FAIL_AT_END",
       "TsInputFilter filters::failInput FAIL_INPUT",
+      "TsInputFilter filters::failInputLater FAIL_INPUT_LATER",
       section("/early", "big", "SetOutputFilter FAIL_EARLY"),
       section("/at-end", "hello", "SetOutputFilter FAIL_AT_END"),
       section("/late", "big", "SetOutputFilter FAIL_LATE"),
       section("/input", "echo", "SetInputFilter FAIL_INPUT"),
+      section("/input-later", "slowEcho", "SetInputFilter FAIL_INPUT_LATER"),
       section("/unknown", "hello", "SetOutputFilter NO_SUCH_FILTER"),
       section("/hello", "hello", ""),
     ].join("\n"),
@@ -134,6 +150,13 @@ test("an input filter that throws: 500, logged with its name", async () => {
   const r = await request(site, "/input", { body: "some body" });
   expect(r.status).toBe(500);
   expect(site.log.some((l) => l.includes("input filter FAIL_INPUT (filters::failInput)") && l.includes("boom input"))).toBe(true);
+  await expectStillServing();
+});
+
+test("an input filter that fails while the handler is not reading: 500 at its next read", async () => {
+  const r = await request(site, "/input-later", { body: "some body" });
+  expect(r.status).toBe(500);
+  expect(site.log.some((l) => l.includes("input filter FAIL_INPUT_LATER") && l.includes("boom input later"))).toBe(true);
   await expectStillServing();
 });
 
