@@ -41,7 +41,6 @@ export interface RegistryOptions {
  */
 export class ModuleRegistry {
   private readonly modules = new Map<string, LoadedModule>();
-  private readonly resolved = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -86,15 +85,6 @@ export class ModuleRegistry {
     };
     visit(filename);
     return dropped;
-  }
-
-  /** Memoised search for a handler module; only hits are cached, so a new file is found later. */
-  resolveCached(key: string, find: () => string | null): string | null {
-    const hit = this.resolved.get(key);
-    if (hit) return hit;
-    const found = find();
-    if (found) this.resolved.set(key, found);
-    return found;
   }
 
   private evaluate(filename: string): LoadedModule {

@@ -55,13 +55,29 @@ function isResult(value: unknown): value is number {
   );
 }
 
+/**
+ * Where an entry's module was found, for the search path it was found with: the path depends
+ * only on the entry, the merged TsPath and the server, all fixed per configuration, so the
+ * hot path compares three references instead of searching the file system.
+ */
+interface Resolution {
+  readonly tsPath: readonly string[] | undefined;
+  readonly server: Request["server"];
+  readonly file: string;
+}
+
+const resolutions = new WeakMap<HandlerEntry, Resolution>();
+
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
   const registry = req._state.runtime.registry(req.interpreter);
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
+  const tsPath = req._state.dir.tsPath;
+  const known = resolutions.get(entry);
+  if (known && known.tsPath === tsPath && known.server === req.server) return registry.load(known.file);
   const dirs = searchDirs(req, entry);
-  const key = dirs.join("\0") + "\0" + entry.module;
-  const file = registry.resolveCached(key, () => findHandlerModule(entry.module, dirs));
+  const file = findHandlerModule(entry.module, dirs);
   if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `handler module '${entry.module}' not found (looked in ${dirs.join(", ")})`);
+  resolutions.set(entry, { tsPath, server: req.server, file });
   return registry.load(file);
 }
 

@@ -38,7 +38,7 @@ function hasNoBody(status: number): boolean {
  * failure ends in a 500 before that or in a destroyed connection after it.
  */
 export class Output {
-  private chunks: Buffer[] = [];
+  private chunks: Array<string | Buffer> = [];
   private buffered = 0;
   private sent = false;
   private ended = false;
@@ -74,10 +74,12 @@ export class Output {
 
   async write(data: string | Uint8Array): Promise<void> {
     if (this.ended) throw new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed");
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (buf.length === 0) return;
+    // Strings stay strings while buffered: Node sends headers and a string body in one write.
+    const chunk = typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (size === 0) return;
     const chain = this.filters();
-    return chain ? chain.write(buf) : this.emit(buf);
+    return chain ? chain.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk) : this.emit(chunk, size);
   }
 
   /**
@@ -121,11 +123,12 @@ export class Output {
         return;
       }
     }
-    let data: Buffer | undefined;
+    let data: string | Buffer | undefined;
     if (!this.sent) {
+      const size = this.buffered;
       data = this.takeBuffer();
-      this.sendHead(data.length);
-      this.bytesSent += data.length;
+      this.sendHead(size);
+      this.bytesSent += size;
     }
     this.ended = true;
     const res = this.raw;
@@ -153,7 +156,7 @@ export class Output {
       this.chain =
         this.filtersOff || this.sent || hasNoBody(h.status)
           ? null
-          : h.startOutputFilters({ write: (buf) => this.emit(buf), end: () => undefined }, () => this.filterFailed());
+          : h.startOutputFilters({ write: (buf) => this.emit(buf, buf.length), end: () => undefined }, () => this.filterFailed());
     }
     return this.chain;
   }
@@ -169,25 +172,33 @@ export class Output {
   }
 
   /** The body after the filters: buffered while small, then streamed. */
-  private emit(buf: Buffer): Promise<void> {
+  private emit(chunk: string | Buffer, size: number): Promise<void> {
     if (!this.sent) {
-      this.chunks.push(buf);
-      this.buffered += buf.length;
+      this.chunks.push(chunk);
+      this.buffered += size;
       if (this.buffered < BUFFER_LIMIT && !this.streaming) return Promise.resolve();
       return this.sendBuffered();
     }
-    return this.send(buf);
+    return this.send(chunk, size);
   }
 
   private async sendBuffered(): Promise<void> {
     if (!this.sent) this.sendHead(null);
+    const size = this.buffered;
     const data = this.takeBuffer();
-    if (data.length) await this.send(data);
+    if (size) await this.send(data, size);
     else this.raw.flushHeaders();
   }
 
-  private takeBuffer(): Buffer {
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+  /** Everything buffered as one chunk: a string when only strings were written. */
+  private takeBuffer(): string | Buffer {
+    const chunks = this.chunks;
+    const data =
+      chunks.length === 1
+        ? chunks[0]
+        : chunks.every((c) => typeof c === "string")
+          ? chunks.join("")
+          : Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)), this.buffered);
     this.chunks = [];
     this.buffered = 0;
     return data;
@@ -223,13 +234,13 @@ export class Output {
     this.sent = true;
   }
 
-  private send(buf: Buffer): Promise<void> {
+  private send(chunk: string | Buffer, size: number): Promise<void> {
     const res = this.raw;
     if (res.destroyed || res.writableEnded) {
       return Promise.reject(new TsmodError(ErrorCode.CLIENT_GONE, "write failed: the client closed the connection"));
     }
-    this.bytesSent += buf.length;
-    if (res.write(buf)) return Promise.resolve();
+    this.bytesSent += size;
+    if (res.write(chunk)) return Promise.resolve();
     // Backpressure: the promise resolves when the socket has taken the data.
     return new Promise((resolve, reject) => {
       const done = () => {

@@ -30,7 +30,9 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
 
 /** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
 async function runAll(req: Request, phase: PhaseSpec): Promise<StepResult> {
-  const r = await runPhase(req, phase, handlersFor(req, phase.directive));
+  const list = handlersFor(req, phase.directive);
+  if (list.length === 0) return NEXT;
+  const r = await runPhase(req, phase, list);
   return r === OK || r === DECLINED ? NEXT : r;
 }
 
