@@ -41,9 +41,16 @@ export class FilterChain {
     private readonly onFailure: (error: Error) => void,
   ) {
     this.pipes = specs.map(() => new Pipe());
+    // A stopped chain delivers nothing more: its consumer may already serve another body (the error page).
+    const last: FilterTarget = {
+      write: (buf) => (this.failure ? Promise.reject(this.failure) : sink.write(buf)),
+      end: () => {
+        if (!this.failure) sink.end();
+      },
+    };
     this.stages = specs.map((spec, i) => {
       const next = this.pipes[i + 1];
-      const target: FilterTarget = next ? { write: (buf) => next.push(buf), end: () => next.end() } : sink;
+      const target: FilterTarget = next ? { write: (buf) => next.push(buf), end: () => next.end() } : last;
       return new FilterStage(spec.name, req, isInput, this.pipes[i], target);
     });
     this.done = Promise.all(
