@@ -7,5 +7,6 @@ export function createBuiltins(): ReadonlyMap<string, unknown> {
     ["tsmod", require("./index")],
     ["tsmod/filters/gzip", require("./handlers/filters").gzip],
     ["tsmod/psp", require("./psp-templates")],
+    ["tsmod/publisher", require("./publisher")],
   ]);
 }

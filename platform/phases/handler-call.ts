@@ -1,7 +1,8 @@
+import * as fs from "node:fs";
 import { DECLINED, DONE, OK } from "../constants";
 import type { HandlerEntry } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
-import { findHandlerModule, isBuiltinName } from "../loader";
+import { autoReloadOn, findHandlerModule, isBuiltinName } from "../loader";
 import type { Request } from "../request";
 import type { PhaseSpec } from "./phase-table";
 
@@ -67,18 +68,25 @@ interface Resolution {
 }
 
 const resolutions = new WeakMap<HandlerEntry, Resolution>();
+const RELOAD_ON = { autoReload: true } as const;
+const RELOAD_OFF = { autoReload: false } as const;
 
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
   const registry = req._state.runtime.registry(req.interpreter);
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
   const tsPath = req._state.dir.tsPath;
   const known = resolutions.get(entry);
-  if (known && known.tsPath === tsPath && known.server === req.server) return registry.load(known.file);
+  const options = autoReloadOn(req._state.dir.settings) ? RELOAD_ON : RELOAD_OFF;
+  if (known && known.tsPath === tsPath && known.server === req.server) {
+    // Only a module that is not loaded costs a stat: its file may have been deleted (and the
+    // name may now resolve elsewhere in the search path).
+    if (registry.get(known.file) || fs.existsSync(known.file)) return registry.load(known.file, options);
+  }
   const dirs = searchDirs(req, entry);
   const file = findHandlerModule(entry.module, dirs);
   if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `handler module '${entry.module}' not found (looked in ${dirs.join(", ")})`);
   resolutions.set(entry, { tsPath, server: req.server, file });
-  return registry.load(file);
+  return registry.load(file, options);
 }
 
 function searchDirs(req: Request, entry: HandlerEntry): string[] {

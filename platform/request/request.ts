@@ -464,6 +464,14 @@ export class Request implements ResponseHead {
 
   // ---- subsystems ---------------------------------------------------------------------
 
+  /**
+   * The exports of a site module (TypeScript or JavaScript), loaded through this request's
+   * interpreter registry like handler modules are: one shared cache, and the same reloading.
+   */
+  importModule(filename: string): Record<string, unknown> {
+    return this._state.runtime.registry(this.interpreter).load(path.resolve(filename));
+  }
+
   /** The request's session, loaded and locked on first use (needs the sessions subsystem). */
   getSession(): Promise<unknown> {
     const hook = this._state.runtime.extensions.getSession;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
-import { findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
+import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { ErrorLog, type LogSink } from "../log";
 import { PHASES, reportError, runPhase } from "../phases";
 import { Output, Request, ServerInfo, type ConnectionInfo, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
@@ -36,6 +36,8 @@ interface ServerEntry {
 export class Site implements RequestRuntime {
   readonly errorLog: ErrorLog;
   readonly interpreters: Interpreters;
+  /** File watches of every interpreter (TsAutoReload); closed with the Site. */
+  readonly watcher = new FileWatcher();
   readonly extensions: RequestExtensions;
   readonly mainInfo: ServerInfo;
   private readonly matcher: VhostMatcher;
@@ -46,7 +48,11 @@ export class Site implements RequestRuntime {
     options: SiteOptions,
   ) {
     this.errorLog = new ErrorLog(options.errorLog ?? config.main.errorLog, config.main.logLevel);
-    this.interpreters = new Interpreters({ builtins: options.builtins });
+    this.interpreters = new Interpreters({
+      builtins: options.builtins,
+      watcher: this.watcher,
+      log: (message, level) => this.errorLog.log(message, level),
+    });
     this.extensions = options.extensions ?? {};
     for (const vs of [config.main, ...config.vhosts]) {
       this.servers.set(vs, { info: new ServerInfo(vs, config.serverRoot), lookup: new ConfigLookup(vs) });
@@ -67,7 +73,7 @@ export class Site implements RequestRuntime {
       try {
         const file = findHandlerModule(imp.module, dirs);
         if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
-        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file);
+        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file, { autoReload: autoReloadOn(main.dir.settings) });
         if (imp.func) {
           const fn = loaded[imp.func];
           if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
@@ -264,6 +270,8 @@ export class Site implements RequestRuntime {
   }
 
   close(): Promise<void> {
+    this.interpreters.close();
+    this.watcher.close();
     return this.errorLog.close();
   }
 }
