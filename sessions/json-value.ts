@@ -1,7 +1,6 @@
-import { ErrorCode, TsmodError } from "../platform";
+import { ErrorCode, TsmodError, type JsonValue } from "../platform";
 
-/** What a session can hold: data that survives JSON.stringify/JSON.parse unchanged. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /**
  * Throws SESSION_VALUE unless `value` is plain JSON data. Sessions are stored as JSON (never

@@ -1,5 +1,6 @@
 import { loadConfig } from "../config";
 import { ConfigErrors } from "../errors";
+import type { ExtensionsFactory } from "../request";
 import { TsmodServer } from "../server";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
@@ -31,7 +32,7 @@ function parseArgs(argv: string[]): Args | string {
  * The `tsmod` command. `builtins` are the modules handlers reach as `tsmod` and `tsmod/...`;
  * the package entry passes them, since the platform itself must not depend on them.
  */
-export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>): Promise<void> {
+export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(args + "\n");
@@ -39,7 +40,7 @@ export async function main(argv: string[], builtins: ReadonlyMap<string, unknown
     return;
   }
   if (args.command === "configtest") return configtest(args, builtins);
-  if (args.command === "serve") return serve(args, builtins);
+  if (args.command === "serve") return serve(args, builtins, extensions);
   process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
   process.exitCode = 2;
 }
@@ -59,10 +60,10 @@ function reportConfigErrors(e: unknown): void {
   else process.stderr.write(`tsmod: ${(e as Error).stack ?? e}\n`);
 }
 
-async function serve(args: Args, builtins: ReadonlyMap<string, unknown>): Promise<void> {
+async function serve(args: Args, builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
   let server: TsmodServer;
   try {
-    server = await TsmodServer.start(args.file, { builtins, defines: args.defines });
+    server = await TsmodServer.start(args.file, { builtins, defines: args.defines, extensions });
   } catch (e) {
     reportConfigErrors(e);
     process.exitCode = 1;

@@ -15,7 +15,7 @@ const LIMIT_OPTIONS: Array<[string, keyof FormLimits]> = [
   ["tsmod.form.max_files", "maxFiles"],
 ];
 
-interface FormSettings {
+export interface FormSettings {
   readonly limits: FormLimits;
   readonly tmpDir: string;
   readonly keepBlank: boolean;
@@ -24,7 +24,7 @@ interface FormSettings {
 /** Computed once per merged configuration (those are cached), not per request. */
 const settingsCache = new WeakMap<DirConfig, FormSettings>();
 
-function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
+export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
   let s = settingsCache.get(dir);
   if (s) return s;
   const limits: FormLimits = { ...DEFAULT_FORM_LIMITS };
@@ -35,7 +35,9 @@ function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
       limits[field] = Number(v);
     }
   }
-  if (bodyLimit > 0) limits.maxBodySize = Math.min(limits.maxBodySize, bodyLimit);
+  // LimitRequestBody is the one knob for the whole body, forms included: raising it (or 0,
+  // unlimited) must let a bigger upload through, not stop at the form default.
+  limits.maxBodySize = bodyLimit > 0 ? bodyLimit : Infinity;
   const tmpDir = dir.options.get("tsmod.form.tmp_dir") || path.join(os.tmpdir(), "tsmod-uploads");
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   s = { limits, tmpDir, keepBlank: dir.options.get("tsmod.form.keep_blank") === "1" };

@@ -23,8 +23,13 @@ export interface RequestRuntime {
  * depends on the platform, not the other way round): the server wires them in at start.
  */
 export interface RequestExtensions {
-  getSession?: (req: Request) => Promise<unknown>;
+  getSession?: (req: Request) => Promise<import("./session-like").SessionLike>;
+  /** Releases what the extensions hold (database pools, timers) when the Site closes. */
+  close?: () => Promise<void>;
 }
+
+/** Builds the extensions for one loaded configuration (a SIGHUP builds new ones). */
+export type ExtensionsFactory = (config: import("../config/model").ServerConfig, log: (message: string) => void) => RequestExtensions;
 
 /** Per-request bookkeeping the phases and the Request methods share. */
 export interface RequestState {

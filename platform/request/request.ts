@@ -16,6 +16,7 @@ import { parseRequestForm } from "./request-form";
 import { BodyReader } from "./body-reader";
 import type { Output, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
+import type { SessionLike } from "./session-like";
 import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
 
 /** Default `LimitRequestBody` (Apache 2.4.54+): 1 GiB. */
@@ -434,7 +435,7 @@ export class Request implements ResponseHead {
    * included (they are kept in `errHeadersOut`), so a log-in that redirects keeps its cookie.
    */
   setCookie(name: string, value: string, options?: CookieOptions): void {
-    this.errHeadersOut.add("Set-Cookie", serializeCookie(name, value, options));
+    this.addSetCookie(serializeCookie(name, value, options));
   }
 
   /** A cookie set with `setSignedCookie`, or undefined when absent or tampered with. */
@@ -472,11 +473,19 @@ export class Request implements ResponseHead {
     return this._state.runtime.registry(this.interpreter).load(path.resolve(filename));
   }
 
-  /** The request's session, loaded and locked on first use (needs the sessions subsystem). */
-  getSession(): Promise<unknown> {
+  /**
+   * The request's session: loaded (or created) and locked on first use, the same object for
+   * the rest of the request and its internal redirects, unlocked when the request ends.
+   */
+  getSession(): Promise<SessionLike> {
     const hook = this._state.runtime.extensions.getSession;
-    if (!hook) throw new TsmodError(ErrorCode.INVALID_PHASE, "sessions are not available in this server");
+    if (!hook) return Promise.reject(new TsmodError(ErrorCode.SESSION_CONFIG, "sessions are not available in this server"));
     return hook(this);
+  }
+
+  /** Adds one Set-Cookie header value, kept for error responses and redirects too. */
+  addSetCookie(headerValue: string): void {
+    this.errHeadersOut.add("Set-Cookie", headerValue);
   }
 }
 

@@ -5,7 +5,7 @@ import { ErrorCode, TsmodError } from "../errors";
 import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { ErrorLog, type LogSink } from "../log";
 import { PHASES, reportError, runPhase } from "../phases";
-import { Output, Request, ServerInfo, type ConnectionInfo, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
+import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
@@ -16,7 +16,8 @@ export interface SiteOptions {
   readonly builtins: ReadonlyMap<string, unknown>;
   /** Overrides `ErrorLog` (tests collect lines with a function). */
   readonly errorLog?: LogSink;
-  readonly extensions?: RequestExtensions;
+  /** Features from outside the platform (sessions), built per loaded configuration. */
+  readonly extensions?: ExtensionsFactory;
 }
 
 /** Marks a request that serves an `ErrorDocument`, so an error there gets the plain page. */
@@ -53,7 +54,7 @@ export class Site implements RequestRuntime {
       watcher: this.watcher,
       log: (message, level) => this.errorLog.log(message, level),
     });
-    this.extensions = options.extensions ?? {};
+    this.extensions = options.extensions?.(config, (message) => this.errorLog.log(message, APLOG_ERR)) ?? {};
     for (const vs of [config.main, ...config.vhosts]) {
       this.servers.set(vs, { info: new ServerInfo(vs, config.serverRoot), lookup: new ConfigLookup(vs) });
     }
@@ -269,9 +270,10 @@ export class Site implements RequestRuntime {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.interpreters.close();
     this.watcher.close();
+    await this.extensions.close?.();
     return this.errorLog.close();
   }
 }
