@@ -10,7 +10,7 @@ export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
 export { Table, Request, ServerInfo, TsmodServer, loadConfig, escapeHtml, redirect } from "./platform";
 export { FieldStorage, FileField, parseQs, parseQsl, DEFAULT_FORM_LIMITS, type FormLimits, type FormValue, type CookieOptions } from "./platform";
-export type { ConnectionInfo, HandlerInfo, ServerConfig, SessionLike } from "./platform";
+export type { ConnectionInfo, HandlerInfo, ServerConfig, SessionLike, Filter, FilterFunction } from "./platform";
 export { Session, type JsonValue } from "./sessions";
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 

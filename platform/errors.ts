@@ -62,6 +62,12 @@ export const ErrorCode = {
   /** A session method was used in a state that forbids it (e.g. regenerate after invalidate). */
   SESSION_STATE: "TSMOD_SESSION_STATE",
   // --- end sessions ---
+  // --- filters (issue 9) ---
+  FILTER_NOT_FOUND: "TSMOD_FILTER_NOT_FOUND",
+  FILTER_FAILED: "TSMOD_FILTER_FAILED",
+  FILTER_TOO_LATE: "TSMOD_FILTER_TOO_LATE",
+  FILTER_CLOSED: "TSMOD_FILTER_CLOSED",
+  // --- end filters ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

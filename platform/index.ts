@@ -13,3 +13,4 @@ export { escapeHtml } from "./html";
 export * from "./forms";
 export * from "./cookies";
 export { typescript } from "./loader";
+export type { Filter, FilterFunction } from "./filters";

@@ -46,6 +46,15 @@ export interface DirConfig {
   redirects?: Map<string, RedirectRule>;
   /** `Header` rules, keyed uniquely so outer rules run before inner ones (mod_headers' order). */
   headerRules?: Map<string, HeaderRule>;
+  /** `TsOutputFilter` / `TsInputFilter` registrations, keyed by lower-case filter name. */
+  outputFilters?: Map<string, FilterRegistration>;
+  inputFilters?: Map<string, FilterRegistration>;
+  /** `SetOutputFilter` / `SetInputFilter`: filter names in order (the innermost section's list wins). */
+  setOutputFilter?: string[];
+  setInputFilter?: string[];
+  /** `AddOutputFilter` / `AddInputFilter` by extension (lower-case, with the dot); `[]` marks one removed. */
+  addOutputFilters?: Map<string, string[]>;
+  addInputFilters?: Map<string, string[]>;
 }
 
 /** One `Redirect`/`RedirectMatch` line. */
@@ -90,6 +99,13 @@ export interface CustomLogSpec {
   readonly env: { readonly name: string; readonly negate: boolean } | null;
   readonly file: string;
   readonly line: number;
+}
+
+/** A filter name bound to the handler that implements it. */
+export interface FilterRegistration {
+  /** As written in the configuration (filter names compare case-insensitively). */
+  readonly name: string;
+  readonly entry: HandlerEntry;
 }
 
 export function emptyDirConfig(): DirConfig {

@@ -7,7 +7,7 @@ import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
 import { Context, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
 import { expandInclude } from "./include-glob";
 import { lexConfig, type ConfigLine } from "./lexer";
-import { emptyDirConfig, mergeDirConfig, type DirConfig, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
+import { emptyDirConfig, mergeDirConfig, type DirConfig, type HandlerEntry, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
 import { closest } from "./suggest";
 import { hasWildcard, wildcardToRegExp } from "./wildcard";
 
@@ -368,7 +368,7 @@ class ConfigBuilder {
   private checkHandlerModules(config: ServerConfig): void {
     const builtins = this.options.builtins;
     const check = (server: VirtualServer, dir: DirConfig, file: string, line: number) => {
-      for (const entries of dir.handlers.values()) {
+      for (const entries of [...dir.handlers.values(), filterEntries(dir)]) {
         for (const e of entries) {
           if (isBuiltinName(e.module)) {
             if (builtins && !builtins.has(e.module)) {
@@ -388,6 +388,11 @@ class ConfigBuilder {
       for (const s of server.sections) if (!(s.kind === "directory" && s.regex)) check(server, s.config, s.file, s.line);
     }
   }
+}
+
+/** The handlers behind `TsOutputFilter` / `TsInputFilter` registrations. */
+function filterEntries(dir: DirConfig): HandlerEntry[] {
+  return [...(dir.outputFilters?.values() ?? []), ...(dir.inputFilters?.values() ?? [])].map((r) => r.entry);
 }
 
 function newServerBuild(file: string, line: number): ServerBuild {

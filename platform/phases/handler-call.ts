@@ -15,19 +15,29 @@ export function describeEntry(entry: HandlerEntry): string {
   return entry.func ? `${entry.module}::${entry.func}` : entry.module;
 }
 
-/** Loads the entry's module in the request's interpreter, finds the function and calls it. */
-export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
+/**
+ * Loads the entry's module in the request's interpreter and finds its function (`defaultName`
+ * when the entry names none); undefined for a silent entry whose module lacks it.
+ */
+export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: string): ((arg: never) => unknown) | undefined {
   const moduleExports = loadModule(req, entry);
-  const name = entry.func ?? phase.defaultFunction;
+  const name = entry.func ?? defaultName;
   const fn = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
-    if (entry.silent) return SKIPPED;
+    if (entry.silent) return undefined;
     throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);
   }
   if (typeof fn !== "function") {
     throw new TsmodError(ErrorCode.HANDLER_NOT_CALLABLE, `'${describeEntry(entry)}' (${name}) is not a function but ${fn === null ? "null" : typeof fn}`);
   }
-  const result: unknown = await (fn as (r: Request) => unknown)(req);
+  return fn as (arg: never) => unknown;
+}
+
+/** Loads the entry's module in the request's interpreter, finds the function and calls it. */
+export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
+  const fn = resolveHandler(req, entry, phase.defaultFunction) as ((r: Request) => unknown) | undefined;
+  if (!fn) return SKIPPED;
+  const result: unknown = await fn(req);
   if (!isResult(result)) {
     const shown = typeof result === "string" ? JSON.stringify(result.slice(0, 40)) : String(result);
     throw new TsmodError(

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { DirConfig } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
+import { requestBody } from "../filters";
 import { DEFAULT_FORM_LIMITS, parseForm, type FieldStorage, type FormLimits } from "../forms";
 import type { Request } from "./request";
 
@@ -61,6 +62,9 @@ export async function parseRequestForm(req: Request, bodyLimit: number, timeoutM
   const raw = req.raw;
   const lengthHeader = req.headersIn.get("content-length");
   const hasBody = req.method !== "GET" && req.method !== "HEAD" && (Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding"));
+  // Input filters see the body before the form parser does; their output has a length of its own.
+  const body = hasBody ? requestBody(req) : null;
+  const filtered = body !== null && body !== raw;
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const stall = () => abort.abort(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): the form body stopped arriving", 408));
@@ -77,8 +81,8 @@ export async function parseRequestForm(req: Request, bodyLimit: number, timeoutM
       {
         query: req.args || null,
         contentType: req.headersIn.get("content-type"),
-        contentLength: lengthHeader === undefined ? undefined : Number(lengthHeader),
-        body: hasBody ? raw : null,
+        contentLength: lengthHeader === undefined || filtered ? undefined : Number(lengthHeader),
+        body,
       },
       { tmpDir: settings.tmpDir, limits: settings.limits, keepBlank: settings.keepBlank, signal: abort.signal },
     );

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { DirConfig, HandlerEntry } from "../config/model";
 import type { ConfigLookup } from "../config/lookup";
+import type { FilterDirection, RequestFilters } from "../filters";
 import type { ErrorLog } from "../log";
 import type { ModuleRegistry } from "../loader";
 import type { BodyReader } from "./body-reader";
@@ -52,4 +53,6 @@ export interface RequestState {
   cookies: Record<string, string> | null;
   /** Stat of `req.filename`, when it names an existing file or folder. */
   finfo: import("node:fs").Stats | null;
+  /** Filters registered or added with `req.registerOutputFilter`, `req.addInputFilter`, ... */
+  filters?: Partial<Record<FilterDirection, RequestFilters>>;
 }

@@ -6,6 +6,7 @@ import { parseHandlerSpec } from "../config/directives";
 import type { HandlerEntry } from "../config/model";
 import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
+import { addFilter, registerFilter, requestBody, requestBodyStarted, startOutputChain, type FilterChain, type FilterTarget } from "../filters";
 import type { FieldStorage } from "../forms";
 import { applyHeaderRules } from "../headers";
 import { phaseByDirective } from "../phases/phase-table";
@@ -184,11 +185,38 @@ export class Request implements ResponseHead {
     applyHeaderRules(this);
   }
 
+  /** @internal called by the output at the first body byte. */
+  startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null {
+    return startOutputChain(this, sink, onFailure);
+  }
+
+  // ---- filters ------------------------------------------------------------------------
+
+  /** Runs the response body through the registered output filter `name` (before the body starts). */
+  addOutputFilter(name: string): void {
+    addFilter(this, "output", name, this.out.bodyStarted);
+  }
+
+  /** Registers `handler` (`module[::fn]`, default fn `outputfilter`) as output filter `name` for this request. */
+  registerOutputFilter(name: string, handler: string, directory?: string): void {
+    registerFilter(this, "output", name, handler, directory);
+  }
+
+  /** Runs the request body through the registered input filter `name` (before the body is read). */
+  addInputFilter(name: string): void {
+    addFilter(this, "input", name, requestBodyStarted(this));
+  }
+
+  /** Registers `handler` (`module[::fn]`, default fn `inputfilter`) as input filter `name` for this request. */
+  registerInputFilter(name: string, handler: string, directory?: string): void {
+    registerFilter(this, "input", name, handler, directory);
+  }
+
   // ---- input --------------------------------------------------------------------------
 
   private get body(): BodyReader {
     const s = this._state;
-    s.body ??= new BodyReader(s.stream, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    s.body ??= new BodyReader(requestBody(this), s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
     return s.body;
   }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
 import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
@@ -151,7 +151,13 @@ export class Site implements RequestRuntime {
     try {
       await output.end();
     } catch (e) {
-      this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
+      if (!isFilterFailure(e) || output.headersSent) {
+        this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
+      } else {
+        // An output filter failed before the first byte (it is logged): an error page instead.
+        await this.sendError(lastOf(req), HTTP_INTERNAL_SERVER_ERROR);
+        await output.end().catch((err: Error) => this.errorLog.log(`completing the response failed: ${err.message}`, APLOG_INFO));
+      }
     }
     await this.afterResponse(req);
   }
@@ -284,6 +290,10 @@ export class Site implements RequestRuntime {
     await this.accessLogs.close();
     await this.errorLog.close();
   }
+}
+
+function isFilterFailure(e: unknown): boolean {
+  return e instanceof TsmodError && e.code === ErrorCode.FILTER_FAILED;
 }
 
 function lastOf(req: Request): Request {
