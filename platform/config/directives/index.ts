@@ -1,13 +1,14 @@
 import { authDirectives } from "./auth-directives";
 import { coreDirectives } from "./core-directives";
 import type { DirectiveDef } from "./directive-def";
+import { proxyDirectives } from "./proxy-directives";
 import { tsmodDirectives } from "./tsmod-directives";
 
 export * from "./directive-def";
 export { LOG_LEVELS, parseListen } from "./core-directives";
 export { parseHandlerList, parseHandlerSpec, makeEntry } from "./tsmod-directives";
 
-const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives];
+const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...proxyDirectives];
 
 const table = new Map<string, DirectiveDef>(ALL.map((d) => [d.name.toLowerCase(), d]));
 
