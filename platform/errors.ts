@@ -34,6 +34,13 @@ export const ErrorCode = {
   PSP_NOT_FOUND: "TSMOD_PSP_NOT_FOUND",
   PSP_ARGUMENTS: "TSMOD_PSP_ARGUMENTS",
   // --- end psp-templates ---
+  // --- forms and cookies (platform/forms, platform/cookies) ---
+  FORM_TOO_LARGE: "TSMOD_FORM_TOO_LARGE",
+  FORM_MALFORMED: "TSMOD_FORM_MALFORMED",
+  FORM_UNSUPPORTED_TYPE: "TSMOD_FORM_UNSUPPORTED_TYPE",
+  COOKIE_INVALID: "TSMOD_COOKIE_INVALID",
+  COOKIE_SECRET: "TSMOD_COOKIE_SECRET",
+  // --- end forms and cookies ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -18,8 +18,12 @@ function compiler(): typeof TS {
 export function compileModule(filename: string, source: string): string {
   if (path.extname(filename) === ".cjs") return source;
   const t = compiler();
+  // TypeScript always emits ES modules for .mts/.mjs names; tsmod evaluates CommonJS, so the
+  // compiler is given the CommonJS-flavoured name and the source map is pointed back.
+  const esmName = /\.m[jt]s$/.test(filename);
+  const compileName = esmName ? filename.replace(/\.m([jt])s$/, ".$1s") : filename;
   const out = t.transpileModule(source, {
-    fileName: filename,
+    fileName: compileName,
     reportDiagnostics: true,
     compilerOptions: {
       module: t.ModuleKind.CommonJS,
@@ -40,5 +44,15 @@ export function compileModule(filename: string, source: string): string {
     });
     throw new TsmodError(ErrorCode.MODULE_COMPILE, messages.join("\n"));
   }
-  return out.outputText;
+  return esmName ? renameMapSource(out.outputText, path.basename(compileName), path.basename(filename)) : out.outputText;
+}
+
+const MAP_PREFIX = "//# sourceMappingURL=data:application/json;base64,";
+
+function renameMapSource(js: string, from: string, to: string): string {
+  const at = js.lastIndexOf(MAP_PREFIX);
+  if (at < 0) return js;
+  const map = JSON.parse(Buffer.from(js.slice(at + MAP_PREFIX.length).trim(), "base64").toString("utf8")) as { sources: string[]; file?: string };
+  map.sources = map.sources.map((s) => (s === from ? to : s));
+  return js.slice(0, at) + MAP_PREFIX + Buffer.from(JSON.stringify(map)).toString("base64") + "\n";
 }

@@ -16,9 +16,9 @@ export function describeEntry(entry: HandlerEntry): string {
 
 /** Loads the entry's module in the request's interpreter, finds the function and calls it. */
 export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
-  const exports = loadModule(req, entry);
+  const moduleExports = loadModule(req, entry);
   const name = entry.func ?? phase.defaultFunction;
-  const fn = resolveObject(req, exports, name, entry);
+  const fn = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
     if (entry.silent) return SKIPPED;
     throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);

@@ -67,9 +67,9 @@ export class Site implements RequestRuntime {
       try {
         const file = findHandlerModule(imp.module, dirs);
         if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
-        const exports = this.registry(imp.interpreter ?? main.serverName).load(file);
+        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file);
         if (imp.func) {
-          const fn = exports[imp.func];
+          const fn = loaded[imp.func];
           if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
           await (fn as () => unknown)();
         }

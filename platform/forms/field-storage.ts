@@ -1,0 +1,65 @@
+import { FileField } from "./file-field";
+import { removeFiles } from "./temp-file";
+
+/** A plain (non-file) form field. */
+export interface Field {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One entry of `FieldStorage.list`: a plain field or an upload. */
+export type FormEntry = Field | FileField;
+
+/** What `getfirst`/`getlist` return: a plain field's string, or the upload itself. */
+export type FormValue = string | FileField;
+
+/**
+ * The fields of one request, query string first, then body, in the order the client sent
+ * them (mod_python's `util.FieldStorage`). A name may occur several times.
+ */
+export class FieldStorage implements Iterable<FormEntry> {
+  readonly list: readonly FormEntry[];
+  #disposed: Promise<void> | undefined;
+
+  constructor(list: readonly FormEntry[] = []) {
+    this.list = Object.freeze([...list]);
+  }
+
+  /** The first value of `name`, or `def` when there is none. */
+  getfirst(name: string): FormValue | undefined;
+  getfirst<T>(name: string, def: T): FormValue | T;
+  getfirst<T>(name: string, def?: T): FormValue | T | undefined {
+    const entry = this.list.find((e) => e.name === name);
+    return entry ? valueOf(entry) : def;
+  }
+
+  /** Every value of `name`, in order; empty when there is none. */
+  getlist(name: string): FormValue[] {
+    return this.list.filter((e) => e.name === name).map(valueOf);
+  }
+
+  has(name: string): boolean {
+    return this.list.some((e) => e.name === name);
+  }
+
+  /** The distinct field names, in order of first appearance. */
+  keys(): string[] {
+    return [...new Set(this.list.map((e) => e.name))];
+  }
+
+  [Symbol.iterator](): Iterator<FormEntry> {
+    return this.list[Symbol.iterator]();
+  }
+
+  /** Removes the uploads' temporary files. Safe to call more than once. */
+  dispose(): Promise<void> {
+    this.#disposed ??= removeFiles(
+      this.list.filter((e): e is FileField => e instanceof FileField).map((f) => f.path),
+    );
+    return this.#disposed;
+  }
+}
+
+function valueOf(entry: FormEntry): FormValue {
+  return entry instanceof FileField ? entry : entry.value;
+}

@@ -1,0 +1,138 @@
+import { parseContentType } from "busboy/lib/utils";
+
+import { readBody } from "./body-reader";
+import { charsetName } from "./charset";
+import { FieldStorage } from "./field-storage";
+import { malformedForm, unsupportedForm } from "./form-errors";
+import type { FormLimits } from "./limits";
+import { readMultipart } from "./multipart-reader";
+import { charsetFieldValue, decodeEntries, type RawEntry } from "./raw-entry";
+import { UrlencodedReader } from "./urlencoded-reader";
+
+/** What `parseForm` needs from a request; nothing else about it. */
+export interface FormInput {
+  /** The query string without "?", or `null`. */
+  query: string | null;
+  contentType: string | undefined;
+  contentLength: number | undefined;
+  /** The request body, or `null` when there is none to read (e.g. GET, HEAD). */
+  body: NodeJS.ReadableStream | null;
+}
+
+export interface FormOptions {
+  /** Where uploads are written. Must exist. */
+  tmpDir: string;
+  limits: FormLimits;
+  /** Charset of text that declares none and has no `_charset_` field; default `utf-8`. */
+  defaultCharset?: string;
+  /** Keep fields whose value is empty (mod_python's `keep_blank_values`); default false. */
+  keepBlank?: boolean;
+  /**
+   * Aborting stops the parse (e.g. when the server's body Timeout fires) and rejects with the
+   * signal's reason once the temporary files are gone. The body itself is left alone.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a request's form: the query string's fields first, then the body's, in order. The body
+ * may be `application/x-www-form-urlencoded` (also assumed when there is no Content-Type, as
+ * mod_python did) or `multipart/form-data`; uploads are streamed to files in `tmpDir`.
+ *
+ * Rejects with a `TsmodError`: 413 (`FORM_TOO_LARGE`, a `FormLimitError`) when a limit is
+ * passed, 400 (`FORM_MALFORMED`) for a broken body, 400 (`BODY_ABORTED`) when the body stops
+ * early, 415 (`FORM_UNSUPPORTED_TYPE`) for any other media type or an unknown charset. Other
+ * errors (an unwritable `tmpDir`, a full disk) are the server's own faults. No temporary file
+ * outlives a rejection; after success they belong to the returned `FieldStorage` until its
+ * `dispose()`.
+ *
+ * @example
+ * // with `raw` a node:http IncomingMessage that has a body
+ * const length = raw.headers["content-length"];
+ * const form = await parseForm(
+ *   {
+ *     query: new URL(raw.url ?? "/", "http://x").search.slice(1) || null,
+ *     contentType: raw.headers["content-type"],
+ *     contentLength: length === undefined ? undefined : Number(length),
+ *     body: raw,
+ *   },
+ *   { tmpDir: os.tmpdir(), limits: DEFAULT_FORM_LIMITS },
+ * );
+ * try { ... } finally { await form.dispose(); }
+ */
+export async function parseForm(input: FormInput, options: FormOptions): Promise<FieldStorage> {
+  const fallback = charsetName(options.defaultCharset ?? "utf-8");
+  if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
+  const keepBlank = options.keepBlank ?? false;
+
+  const query = new UrlencodedReader(options.limits, 0);
+  if (input.query) query.write(Buffer.from(input.query, "utf8"));
+  const queryEntries = query.end();
+  const fields = decodeEntries(queryEntries, charsetFieldValue(queryEntries) ?? fallback, keepBlank);
+
+  const body = await readFormBody(input, options, queryEntries.length);
+  if (!body) return new FieldStorage(fields);
+  const bodyCharset = body.charset ?? charsetFieldValue(body.entries) ?? fallback;
+  const bodyFields = decodeEntries(body.entries, bodyCharset, keepBlank);
+  return new FieldStorage([...fields, ...bodyFields]);
+}
+
+interface RawBody {
+  entries: RawEntry[];
+  /** The charset the body's Content-Type declares, if any. */
+  charset: string | undefined;
+}
+
+async function readFormBody(
+  input: FormInput,
+  options: FormOptions,
+  fieldsBefore: number,
+): Promise<RawBody | undefined> {
+  const { body, contentLength } = input;
+  if (!body) return undefined;
+  const header = input.contentType?.trim();
+  if (!header) {
+    return contentLength === 0 ? undefined : readUrlencodedBody(body, undefined, input, options, fieldsBefore);
+  }
+
+  const type = parseContentType(header);
+  if (!type) throw malformedForm(`malformed Content-Type ${JSON.stringify(header)}`);
+  const mediaType = `${type.type}/${type.subtype}`;
+  if (mediaType === "application/x-www-form-urlencoded") {
+    return readUrlencodedBody(body, type.params.charset, input, options, fieldsBefore);
+  }
+  if (mediaType === "multipart/form-data") {
+    const boundary = type.params.boundary;
+    if (!boundary) throw malformedForm("multipart/form-data without a boundary parameter");
+    const { tmpDir, limits, signal } = options;
+    const entries = await readMultipart(body, header, boundary, {
+      tmpDir,
+      limits,
+      fieldsBefore,
+      contentLength,
+      signal,
+    });
+    return { entries, charset: undefined };
+  }
+  throw unsupportedForm(`cannot read a form from a ${mediaType} body`);
+}
+
+async function readUrlencodedBody(
+  body: NodeJS.ReadableStream,
+  charsetLabel: string | undefined,
+  input: FormInput,
+  options: FormOptions,
+  fieldsBefore: number,
+): Promise<RawBody> {
+  const charset = charsetName(charsetLabel);
+  if (charsetLabel !== undefined && !charset) {
+    throw unsupportedForm(`unsupported charset ${JSON.stringify(charsetLabel)}`);
+  }
+  const reader = new UrlencodedReader(options.limits, fieldsBefore);
+  await readBody(body, (chunk) => reader.write(chunk), {
+    maxBodySize: options.limits.maxBodySize,
+    contentLength: input.contentLength,
+    signal: options.signal,
+  });
+  return { entries: reader.end(), charset };
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+/** An upload being written to its temporary file. */
+export interface Spool {
+  readonly path: string;
+  /**
+   * The number of bytes written. Settles only once the file descriptor is closed, so a file
+   * removed after it settles cannot be re-created by a late open.
+   */
+  readonly done: Promise<number>;
+}
+
+/**
+ * Streams `source` into a new file in `dir`. The name is 128 random bits and the file is
+ * opened with O_EXCL and mode 0600: it cannot be guessed, pre-created or symlinked by another
+ * local user, and only this process's user can read it.
+ */
+export function spoolToTempFile(dir: string, source: Readable): Spool {
+  const path = join(dir, `tsmod-upload-${randomBytes(16).toString("hex")}`);
+  const sink = createWriteStream(path, { flags: "wx", mode: 0o600 });
+  const done = pipeline(source, sink)
+    .finally(() => (sink.closed ? undefined : new Promise<void>((resolve) => sink.once("close", () => resolve()))))
+    .then(() => sink.bytesWritten);
+  return { path, done };
+}
+
+/** Removes files, ignoring those already gone. */
+export async function removeFiles(paths: Iterable<string>): Promise<void> {
+  await Promise.all([...paths].map((path) => rm(path, { force: true })));
+}

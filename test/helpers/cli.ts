@@ -1,0 +1,52 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+
+export const BIN = path.resolve(__dirname, "../../bin/tsmod.js");
+
+export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 20000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Served {
+  readonly child: ChildProcess;
+  readonly urls: string[];
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `tsmod serve -f file` and waits for its listening lines. */
+export function serve(configFile: string, extra: string[] = [], expectedLines = 1): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "serve", "-f", configFile, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start: ${out}`));
+    }, 15000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const urls = [...out.matchAll(/^tsmod listening on (http:\/\/\S+)$/gm)].map((m) => m[1]);
+      if (urls.length >= expectedLines) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          urls,
+          output: () => out,
+          stop: (signal = "SIGTERM") =>
+            new Promise((res) => {
+              if (child.exitCode !== null) return res(child.exitCode);
+              child.once("exit", (code) => res(code));
+              child.kill(signal);
+            }),
+        });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${out}`));
+    });
+  });
+}
