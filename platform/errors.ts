@@ -41,6 +41,9 @@ export const ErrorCode = {
   COOKIE_INVALID: "TSMOD_COOKIE_INVALID",
   COOKIE_SECRET: "TSMOD_COOKIE_SECRET",
   // --- end forms and cookies ---
+  // --- graceful operations and workers (platform/cluster) ---
+  WORKER_START: "TSMOD_WORKER_START",
+  // --- end graceful operations and workers ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -25,15 +25,15 @@ function backendUrl(name: string, value: string): URL {
  * enclosing `<Location>`'s path inside one (Apache's two forms). Regex locations have no
  * prefix to replace, so they are refused.
  */
-function placeOf(name: string, ctx: ApplyContext, args: string[], withPath: number): { prefix: string; rest: string[] } {
+function placeOf(name: string, ctx: ApplyContext, args: string[]): { prefix: string; rest: string[] } {
   if (ctx.section === null) {
-    if (args.length !== withPath) throw new Error(`${name} takes ${withPath === 2 ? "a URL path and a backend URL" : "a URL path"}${name === "ProxyPass" ? " (or a path and !)" : ""} at server level`);
+    if (args.length !== 2) throw new Error(`${name}: at server level, give a URL path and a backend URL${name === "ProxyPass" ? " (or a path and !)" : ""}`);
     if (!args[0].startsWith("/")) throw new Error(`${name}: the URL path must start with '/', not '${args[0]}'`);
     return { prefix: args[0], rest: args.slice(1) };
   }
-  if (ctx.section.kind !== "location") throw new Error(`${name} is allowed at server level and inside <Location>, not inside <${sectionName(ctx)}>`);
-  if (ctx.section.regex) throw new Error(`${name} inside a regular-expression or wildcard <Location> is not supported; use a plain path`);
-  if (args.length !== withPath - 1) throw new Error(`${name} inside <Location> takes no URL path (the section's path is used)`);
+  if (ctx.section.kind !== "location") throw new Error(`${name}: allowed at server level and inside <Location>, not inside <${sectionName(ctx)}>`);
+  if (ctx.section.regex) throw new Error(`${name}: not supported inside a regular-expression or wildcard <Location>; use a plain path`);
+  if (args.length !== 1) throw new Error(`${name}: inside <Location>, give only the backend URL (the section's path is used)`);
   return { prefix: ctx.section.pattern, rest: args };
 }
 
@@ -48,7 +48,7 @@ export const proxyDirectives: DirectiveDef[] = [
     minArgs: 1,
     maxArgs: 2,
     apply(ctx, args) {
-      const { prefix, rest } = placeOf("ProxyPass", ctx, args, 2);
+      const { prefix, rest } = placeOf("ProxyPass", ctx, args);
       const target = rest[0] === "!" ? null : backendUrl("ProxyPass", rest[0]);
       const rule: ProxyRule = { prefix, target, file: ctx.file, line: ctx.line };
       (ctx.dir.proxyPass ??= new Map()).set(prefix, rule);
@@ -60,7 +60,7 @@ export const proxyDirectives: DirectiveDef[] = [
     minArgs: 1,
     maxArgs: 2,
     apply(ctx, args) {
-      const { prefix, rest } = placeOf("ProxyPassReverse", ctx, args, 2);
+      const { prefix, rest } = placeOf("ProxyPassReverse", ctx, args);
       const backend = backendUrl("ProxyPassReverse", rest[0]);
       (ctx.dir.proxyPassReverse ??= new Map()).set(prefix, { prefix, backend: backend.href, backendPath: backend.pathname });
     },
