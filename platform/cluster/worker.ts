@@ -1,3 +1,5 @@
+import cluster from "node:cluster";
+import { compileModule } from "../loader";
 import { TsmodServer, type ServerOptions } from "../server";
 import { isMessage, type PrimaryMessage, type WorkerMessage } from "./messages";
 
@@ -13,12 +15,15 @@ export async function runWorker(configFile: string, options: ServerOptions): Pro
   let server: TsmodServer | null = null;
   const stop = () => {
     if (!server) process.exit(0);
-    void server.close().then(() => process.exit(0));
+    void server.close().then(leaveCluster);
   };
   process.on("SIGTERM", stop);
   process.on("message", (m: unknown) => {
     if (isMessage<PrimaryMessage>(m, "stop")) stop();
   });
+  // A new worker gets connections as soon as it listens (a reload puts it straight into a
+  // busy pool): load the TypeScript compiler first, not on its first request.
+  compileModule("worker-warm-up.ts", "export {};");
   try {
     server = await TsmodServer.start(configFile, options);
   } catch (e) {
@@ -27,4 +32,18 @@ export async function runWorker(configFile: string, options: ServerOptions): Pro
   }
   const listening: WorkerMessage = { tsmod: "listening", urls: server.urls() };
   process.send!(listening);
+}
+
+/**
+ * Exits after a round trip with the primary. It may have handed this worker a connection
+ * just before it learnt that the worker stopped listening; that connection arrives before
+ * the primary's answer and goes back to it for another worker. Exiting at once would leave
+ * it open in the primary with nobody to answer it.
+ */
+function leaveCluster(): void {
+  const worker = cluster.worker;
+  if (!worker || !worker.isConnected()) process.exit(0);
+  process.once("disconnect", () => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+  worker.disconnect();
 }
