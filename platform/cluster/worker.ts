@@ -3,6 +3,9 @@ import { compileModule } from "../loader";
 import { TsmodServer, type ServerOptions } from "../server";
 import { isMessage, type PrimaryMessage, type WorkerMessage } from "./messages";
 
+/** See `TsmodServer.close`: the other workers go on serving, so idle clients get a moment. */
+const IDLE_LINGER_MS = 1000;
+
 /**
  * One worker process: a whole server of its own on the listening sockets the cluster
  * shares. The primary coordinates reloads and stops, so a terminal's Ctrl-C or hang-up,
@@ -15,7 +18,7 @@ export async function runWorker(configFile: string, options: ServerOptions): Pro
   let server: TsmodServer | null = null;
   const stop = () => {
     if (!server) process.exit(0);
-    void server.close().then(leaveCluster);
+    void server.close(undefined, IDLE_LINGER_MS).then(leaveCluster);
   };
   process.on("SIGTERM", stop);
   process.on("message", (m: unknown) => {

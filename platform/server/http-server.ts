@@ -8,13 +8,6 @@ import { ConfigErrors } from "../errors";
 import { InFlight } from "./in-flight";
 import { Site, type SiteOptions } from "./site";
 
-/**
- * On a graceful stop, how long an idle keep-alive connection may still bring one more request
- * (answered with `Connection: close`) before it is closed: closing it at once races a client
- * that is sending on it at that moment, which then sees a reset instead of an answer.
- */
-const IDLE_LINGER_MS = 1000;
-
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
   readonly builtins: ReadonlyMap<string, unknown>;
   readonly defines?: Iterable<string>;
@@ -153,22 +146,28 @@ export class TsmodServer {
   /**
    * Stops accepting, lets in-flight requests finish, then closes everything; connections
    * still open after `graceMs` are cut. Responses not yet started close their connection.
+   * Idle keep-alive connections are closed at once, or after `idleLingerMs` when the service
+   * goes on elsewhere (a worker replaced by a reload): closing one at once races a client
+   * sending on it at that moment, which then sees a reset, while within the linger its next
+   * request is still answered (with `Connection: close`).
    */
-  close(graceMs = this.options.shutdownGraceMs ?? 10_000): Promise<void> {
-    this.closing ??= this.closeNow(graceMs);
+  close(graceMs = this.options.shutdownGraceMs ?? 10_000, idleLingerMs = 0): Promise<void> {
+    this.closing ??= this.closeNow(graceMs, idleLingerMs);
     return this.closing;
   }
 
-  private async closeNow(graceMs: number): Promise<void> {
+  private async closeNow(graceMs: number, idleLingerMs: number): Promise<void> {
     const started = Date.now();
     for (const res of this.inFlight.unsent()) res.setHeader("Connection", "close");
-    // http.Server#close would also drop idle keep-alive connections at once (see
-    // IDLE_LINGER_MS); net.Server#close only stops accepting.
+    // http.Server#close would also drop idle keep-alive connections at once, ignoring the
+    // linger; net.Server#close only stops accepting.
     const closed = Promise.all(this.httpServers.map((s) => new Promise<void>((resolve) => net.Server.prototype.close.call(s, () => resolve()))));
-    const linger = Math.min(IDLE_LINGER_MS, graceMs);
-    const sweep = setInterval(() => {
+    const linger = Math.min(idleLingerMs, graceMs);
+    const sweepIdle = () => {
       if (Date.now() - started >= linger) for (const s of this.httpServers) s.closeIdleConnections();
-    }, 25);
+    };
+    sweepIdle();
+    const sweep = setInterval(sweepIdle, 25);
     const timer = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
     }, graceMs);

@@ -273,6 +273,13 @@ ProxyPass /private ${b}/back
     expect(backend.upgrades[0].headers["x-remote-user"]).toBe("alice");
   });
 
+  test("an upgrade request to a location that is not proxied gets a normal answer and the connection closes", async () => {
+    const r = await websocketRoundTrip(site.port, "/nothing/here", "x");
+    expect(r.status).toBe(404);
+    expect(r.head).toMatch(/\r\nConnection: close/i);
+    expect(r.reply).toBeNull();
+  });
+
   test("504 when the backend does not answer within ProxyTimeout", async () => {
     const started = Date.now();
     const r = await request(site, "/quick/slow");
