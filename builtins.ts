@@ -5,6 +5,8 @@
 export function createBuiltins(): ReadonlyMap<string, unknown> {
   return new Map<string, unknown>([
     ["tsmod", require("./index")],
+    ["tsmod/filters/gzip", require("./handlers/filters").gzip],
     ["tsmod/psp", require("./psp-templates")],
+    ["tsmod/publisher", require("./publisher")],
   ]);
 }

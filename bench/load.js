@@ -6,8 +6,14 @@
  */
 const http = require("node:http");
 
-async function load(url, { connections = 50, seconds = 5, method = "GET", headers = {} } = {}) {
+/**
+ * `method`, `headers` and `body` describe the request every connection sends over and over
+ * (a workload's `request` field); a body gets its Content-Length set here.
+ */
+async function load(url, { connections = 50, seconds = 5, method = "GET", headers = {}, body } = {}) {
   const target = new URL(url);
+  const payload = body === undefined ? null : Buffer.from(body);
+  if (payload) headers = { ...headers, "content-length": String(payload.length) };
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const until = Date.now() + seconds * 1000;
   let done = 0;
@@ -29,7 +35,7 @@ async function load(url, { connections = 50, seconds = 5, method = "GET", header
         errors++;
         resolve();
       });
-      req.end();
+      req.end(payload ?? undefined);
     });
   const worker = async () => {
     while (Date.now() < until) await one();
@@ -42,8 +48,9 @@ async function load(url, { connections = 50, seconds = 5, method = "GET", header
 }
 
 if (require.main === module) {
-  const [url, seconds, connections] = process.argv.slice(2);
-  load(url, { seconds: Number(seconds) || 5, connections: Number(connections) || 50 }).then((r) => {
+  const [url, seconds, connections, request] = process.argv.slice(2);
+  const spec = request ? JSON.parse(request) : {};
+  load(url, { ...spec, seconds: Number(seconds) || 5, connections: Number(connections) || 50 }).then((r) => {
     process.stdout.write(JSON.stringify(r) + "\n");
   });
 }

@@ -3,16 +3,19 @@
  * `npm run bench`: each workload's tsmod server and its raw node:http equivalent are measured
  * in the same run, alternately, and reported as requests/s and the ratio tsmod / raw.
  * Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2),
- * and workload names as arguments to run only those.
+ * and workload names as arguments to run only those. A workload may describe its request
+ * (`request: { method, headers, body }`); the default is a plain GET. With no names given,
+ * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) runs last.
  */
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static"];
 
-function measure(url, seconds, connections) {
+function measure(url, seconds, connections, request = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, "load.js"), url, String(seconds), String(connections)], { stdio: ["ignore", "pipe", "inherit"] });
+    const args = [path.join(__dirname, "load.js"), url, String(seconds), String(connections), JSON.stringify(request)];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))));
@@ -25,14 +28,14 @@ async function run(name, seconds, connections, rounds) {
   const raw = await w.startRaw();
   try {
     // Warm-up: compile handlers, fill caches, let the JIT settle.
-    await measure(tsmod.url, 1, connections);
-    await measure(raw.url, 1, connections);
+    await measure(tsmod.url, 1, connections, w.request);
+    await measure(raw.url, 1, connections, w.request);
     let t = 0;
     let r = 0;
     let errors = 0;
     for (let i = 0; i < rounds; i++) {
-      const a = await measure(raw.url, seconds, connections);
-      const b = await measure(tsmod.url, seconds, connections);
+      const a = await measure(raw.url, seconds, connections, w.request);
+      const b = await measure(tsmod.url, seconds, connections, w.request);
       r += a.rps;
       t += b.rps;
       errors += a.errors + b.errors;
@@ -54,6 +57,7 @@ async function main() {
   const names = selected.length ? selected : WORKLOADS;
   console.log(`tsmod benchmarks: ${seconds}s x ${rounds} rounds, ${connections} keep-alive connections, load generator in its own process`);
   for (const name of names) await run(name, seconds, connections, rounds);
+  if (!selected.length) await require("./upload").main();
 }
 
 main().catch((e) => {

@@ -14,10 +14,11 @@ function startProcess(args, { cwd = ROOT, env = process.env } = {}) {
     const timer = setTimeout(() => reject(new Error(`no URL from ${args.join(" ")}: ${out}${err}`)), 15000);
     child.stdout.on("data", (d) => {
       out += d;
-      const m = /(http:\/\/[^\s]+)/.exec(out);
+      // Up to the line end: a chunk may end inside the port number.
+      const m = /(http:\/\/\S+)\s/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], stop: () => stop(child) });
+        resolve({ url: m[1], pid: child.pid, stop: () => stop(child) });
       }
     });
     child.stderr.on("data", (d) => (err += d));

@@ -41,6 +41,33 @@ export const ErrorCode = {
   COOKIE_INVALID: "TSMOD_COOKIE_INVALID",
   COOKIE_SECRET: "TSMOD_COOKIE_SECRET",
   // --- end forms and cookies ---
+  // --- publisher (issue 5) ---
+  PUBLISHER_BAD_HOOK: "TSMOD_PUBLISHER_BAD_HOOK",
+  PUBLISHER_MISSING_ARGUMENT: "TSMOD_PUBLISHER_MISSING_ARGUMENT",
+  PUBLISHER_BAD_AUTHORIZATION: "TSMOD_PUBLISHER_BAD_AUTHORIZATION",
+  PUBLISHER_UNBINDABLE: "TSMOD_PUBLISHER_UNBINDABLE",
+  PUBLISHER_BAD_RESULT: "TSMOD_PUBLISHER_BAD_RESULT",
+  // --- end publisher ---
+  // --- sessions (sessions/) ---
+  /** A tsmod.session.* option or tsmod.secret is missing or malformed. */
+  SESSION_CONFIG: "TSMOD_SESSION_CONFIG",
+  /** The session store (database) cannot be reached or failed; answers 503. */
+  SESSION_STORE_UNAVAILABLE: "TSMOD_SESSION_STORE_UNAVAILABLE",
+  /** The session lock was not obtained within tsmod.session.lock_timeout; answers 503. */
+  SESSION_LOCK_TIMEOUT: "TSMOD_SESSION_LOCK_TIMEOUT",
+  /** A session value is not JSON data (function, Date, Map, cycle, NaN, ...). */
+  SESSION_VALUE: "TSMOD_SESSION_VALUE",
+  /** The session cookie would exceed the 4096-byte browser limit (cookie store). */
+  SESSION_TOO_LARGE: "TSMOD_SESSION_TOO_LARGE",
+  /** A session method was used in a state that forbids it (e.g. regenerate after invalidate). */
+  SESSION_STATE: "TSMOD_SESSION_STATE",
+  // --- end sessions ---
+  // --- filters (issue 9) ---
+  FILTER_NOT_FOUND: "TSMOD_FILTER_NOT_FOUND",
+  FILTER_FAILED: "TSMOD_FILTER_FAILED",
+  FILTER_TOO_LATE: "TSMOD_FILTER_TOO_LATE",
+  FILTER_CLOSED: "TSMOD_FILTER_CLOSED",
+  // --- end filters ---
   // --- graceful operations and workers (platform/cluster) ---
   WORKER_START: "TSMOD_WORKER_START",
   // --- end graceful operations and workers ---

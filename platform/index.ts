@@ -1,10 +1,16 @@
 export * from "./constants";
 export * from "./errors";
 export { Table } from "./table";
-export { Request, Output, ServerInfo, redirect, type ConnectionInfo, type HandlerInfo, type RequestExtensions } from "./request";
+export { Request, Output, ServerInfo, redirect, parseBasicAuth, type ConnectionInfo, type HandlerInfo, type RequestExtensions, type ExtensionsFactory, type SessionLike, type JsonValue } from "./request";
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
 export { PHASES, type PhaseSpec } from "./phases";
+export { MODULE_EXTENSIONS } from "./loader";
 export { ErrorLog } from "./log";
+export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export * from "./forms";
+export * from "./cookies";
+export { typescript } from "./loader";
+export type { Filter, FilterFunction } from "./filters";

@@ -1,9 +1,10 @@
-import ts from "typescript";
+import type * as TS from "typescript";
+import { typescript } from "../platform";
 
 /** Names the page function uses itself, or that strict mode forbids declaring. */
 const UNBINDABLE = new Set(["__psp_vars", "__eta", "eval", "arguments", "await", "yield"]);
 
-const scanner = ts.createScanner(ts.ScriptTarget.Latest, true);
+let scanner: TS.Scanner | undefined;
 
 /**
  * Whether a var name can be declared as a plain name in the (strict, async) page function.
@@ -11,6 +12,8 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, true);
  */
 export function isBindableName(name: string): boolean {
   if (UNBINDABLE.has(name)) return false;
+  const ts = typescript();
+  scanner ??= ts.createScanner(ts.ScriptTarget.Latest, true);
   scanner.setText(name);
   const token = scanner.scan();
   if (scanner.getTokenEnd() !== name.length) return false;

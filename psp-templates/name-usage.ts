@@ -1,4 +1,5 @@
-import ts from "typescript";
+import type * as TS from "typescript";
+import { typescript } from "../platform";
 
 /**
  * Which of `names` the page code refers to as plain names, the way mod_python looked at
@@ -8,8 +9,9 @@ import ts from "typescript";
 export function referencedNames(body: string, names: readonly string[]): Set<string> {
   const wanted = new Set(names);
   const found = new Set<string>();
+  const ts = typescript();
   const file = ts.createSourceFile("page.js", `async function page() {\n${body}\n}`, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isIdentifier(node) && wanted.has(node.text) && !isPropertyName(node)) found.add(node.text);
     ts.forEachChild(node, visit);
   };
@@ -17,7 +19,8 @@ export function referencedNames(body: string, names: readonly string[]): Set<str
   return found;
 }
 
-function isPropertyName(node: ts.Identifier): boolean {
+function isPropertyName(node: TS.Identifier): boolean {
+  const ts = typescript();
   const parent = node.parent;
   return (
     ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent)) &&

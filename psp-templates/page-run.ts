@@ -90,6 +90,11 @@ export class PageRun {
     return output;
   }
 
+  /** Hands the complete output to the sink without forcing it out: small pages keep a Content-Length. */
+  async finish(): Promise<void> {
+    if (this.options.sink) await this.options.sink(this.takeOutput());
+  }
+
   /** Hands the output so far to the client (the page's `req.flush()`); no-op when rendering to a string. */
   async flush(): Promise<void> {
     if (!this.options.sink) return;

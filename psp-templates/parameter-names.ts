@@ -1,4 +1,5 @@
-import ts from "typescript";
+import type * as TS from "typescript";
+import { typescript } from "../platform";
 
 /**
  * How a function wants its arguments: by position (`(name, age)`; a slot is `undefined` where
@@ -23,7 +24,8 @@ export function parameterBinding(fn: Function): ParameterBinding {
  * `fn.toString()` is a function or arrow expression, or, for a method, `name(a, b) {...}`,
  * which only parses inside an object literal. Native and bound functions show no parameters.
  */
-function parametersOf(source: string): readonly ts.ParameterDeclaration[] {
+function parametersOf(source: string): readonly TS.ParameterDeclaration[] {
+  const ts = typescript();
   const asExpression = firstExpression(`(${source})`);
   if (asExpression && (ts.isFunctionExpression(asExpression) || ts.isArrowFunction(asExpression))) {
     return asExpression.parameters;
@@ -36,16 +38,18 @@ function parametersOf(source: string): readonly ts.ParameterDeclaration[] {
   return [];
 }
 
-function firstExpression(text: string): ts.Expression | undefined {
+function firstExpression(text: string): TS.Expression | undefined {
+  const ts = typescript();
   const file = ts.createSourceFile("fn.js", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const statement = file.statements[0];
   if (!statement || !ts.isExpressionStatement(statement)) return undefined;
-  let expression: ts.Expression = statement.expression;
+  let expression: TS.Expression = statement.expression;
   while (ts.isParenthesizedExpression(expression)) expression = expression.expression;
   return expression;
 }
 
-function bindingOf(parameters: readonly ts.ParameterDeclaration[]): ParameterBinding {
+function bindingOf(parameters: readonly TS.ParameterDeclaration[]): ParameterBinding {
+  const ts = typescript();
   const [only] = parameters;
   if (parameters.length === 1 && ts.isObjectBindingPattern(only.name)) {
     const names = only.name.elements.flatMap((element) => {

@@ -55,7 +55,7 @@ export class PSP {
       if (chunk) await this.req.write(chunk);
     });
     await run.execute(this.source, { ...this.vars, ...vars });
-    await run.flush();
+    await run.finish();
   }
 
   /** mod_python's name for `run`. */

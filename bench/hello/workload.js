@@ -8,7 +8,7 @@ module.exports = {
   goal: 0.9,
   startTsmod: async () => {
     const s = await startTsmod(path.join(__dirname, "tsmod.conf"));
-    return { url: s.url + "/hello", stop: s.stop };
+    return { ...s, url: s.url + "/hello" };
   },
   startRaw: () => startProcess([path.join(__dirname, "raw-server.js")]),
 };

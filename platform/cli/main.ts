@@ -1,4 +1,5 @@
 import { loadConfig } from "../config";
+import type { ExtensionsFactory } from "../request";
 import { reportConfigErrors } from "./report-errors";
 import { serve } from "./serve";
 
@@ -31,7 +32,7 @@ function parseArgs(argv: string[]): Args | string {
  * The `tsmod` command. `builtins` are the modules handlers reach as `tsmod` and `tsmod/...`;
  * the package entry passes them, since the platform itself must not depend on them.
  */
-export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>): Promise<void> {
+export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(args + "\n");
@@ -39,7 +40,7 @@ export async function main(argv: string[], builtins: ReadonlyMap<string, unknown
     return;
   }
   if (args.command === "configtest") return configtest(args, builtins);
-  if (args.command === "serve") return serve(args.file, args.defines, builtins);
+  if (args.command === "serve") return serve(args.file, args.defines, builtins, extensions);
   process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
   process.exitCode = 2;
 }

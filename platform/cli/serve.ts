@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { ClusterPrimary, runWorker } from "../cluster";
 import { loadConfig, type ServerConfig } from "../config";
+import type { ExtensionsFactory } from "../request";
 import { TsmodServer, type ServerOptions } from "../server";
 import { reportConfigErrors } from "./report-errors";
 
@@ -13,8 +14,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * accepted; SIGHUP reloads gracefully, SIGTERM/SIGINT drain and exit 0 (a second one exits
  * at once, with 1).
  */
-export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>): Promise<void> {
-  const options: ServerOptions = { builtins, defines, shutdownGraceMs: SHUTDOWN_GRACE_MS };
+export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
+  const options: ServerOptions = { builtins, defines, extensions, shutdownGraceMs: SHUTDOWN_GRACE_MS };
   if (cluster.isWorker) return runWorker(file, options);
   let config: ServerConfig;
   const load = () => loadConfig(file, { defines, builtins: new Set(builtins.keys()) });

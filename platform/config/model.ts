@@ -41,6 +41,21 @@ export interface DirConfig {
   /** Absolute module search folders from `TsPath`. */
   tsPath?: string[];
   interpreter?: string;
+  // ---- web server essentials (static files, mod_alias, mod_headers) ----
+  /** `Redirect*` rules, keyed uniquely so sections' rules accumulate through the Map merge. */
+  redirects?: Map<string, RedirectRule>;
+  /** `Header` rules, keyed uniquely so outer rules run before inner ones (mod_headers' order). */
+  headerRules?: Map<string, HeaderRule>;
+  /** `TsOutputFilter` / `TsInputFilter` registrations, keyed by lower-case filter name. */
+  outputFilters?: Map<string, FilterRegistration>;
+  inputFilters?: Map<string, FilterRegistration>;
+  /** `SetOutputFilter` / `SetInputFilter`: filter names in order (the innermost section's list wins). */
+  setOutputFilter?: string[];
+  setInputFilter?: string[];
+  /** `AddOutputFilter` / `AddInputFilter` by extension (lower-case, with the dot); `[]` marks one removed. */
+  addOutputFilters?: Map<string, string[]>;
+  addInputFilters?: Map<string, string[]>;
+  // ---- reverse proxy (platform/proxy) ----
   /** `ProxyPass` rules by URL-path prefix; a `<Location>`'s own rule is keyed by its path. */
   proxyPass?: Map<string, ProxyRule>;
   /** `ProxyPassReverse` mappings by URL-path prefix. */
@@ -48,6 +63,57 @@ export interface DirConfig {
   proxyPreserveHost?: boolean;
   /** `ProxyTimeout` in seconds (default: `Timeout`). */
   proxyTimeout?: number;
+}
+
+/** One `Redirect`/`RedirectMatch` line. */
+export interface RedirectRule {
+  readonly status: number;
+  /** `Redirect`: URL-path prefix matched at segment boundaries. */
+  readonly fromPath: string | null;
+  /** `RedirectMatch`: regular expression on the URI; `$N` in the target. */
+  readonly fromRegex: RegExp | null;
+  /** Absolute URL or path; null for statuses that take none (410, ...). */
+  readonly target: string | null;
+  /** Written outside sections: checked at translation, before access control (as mod_alias). */
+  readonly serverLevel: boolean;
+  /** Which section (or server level) wrote it: inner sections' rules are tried first. */
+  readonly group: number;
+}
+
+export type HeaderAction = "set" | "append" | "add" | "unset" | "merge" | "echo" | "setifempty" | "edit" | "edit*";
+
+/** One `Header` line (mod_headers). */
+export interface HeaderRule {
+  /** `always`: acts on errHeadersOut and applies to error responses too. */
+  readonly always: boolean;
+  readonly action: HeaderAction;
+  readonly name: string;
+  /** For `echo`: the request headers to copy; for `edit`: the pattern. */
+  readonly pattern: RegExp | null;
+  /** Value template (`%{VAR}e`, `%t`, `%D`, `%%`) or the edit replacement. */
+  readonly value: string;
+  /** `env=[!]VAR`: applies only when the variable is (not) set in subprocessEnv. */
+  readonly env: { readonly name: string; readonly negate: boolean } | null;
+}
+
+/** One `CustomLog` line. */
+export interface CustomLogSpec {
+  /** A file (absolute), `stdout` or `stderr`. */
+  readonly target: string;
+  /** The format or nickname as written. */
+  readonly formatArg: string;
+  /** The format string, once nicknames are resolved after loading. */
+  format: string | null;
+  readonly env: { readonly name: string; readonly negate: boolean } | null;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A filter name bound to the handler that implements it. */
+export interface FilterRegistration {
+  /** As written in the configuration (filter names compare case-insensitively). */
+  readonly name: string;
+  readonly entry: HandlerEntry;
 }
 
 /** One `ProxyPass`: requests under `prefix` go to `target` (null: `ProxyPass /path !`, an exclusion). */
@@ -141,6 +207,10 @@ export interface VirtualServer {
   limitRequestLine: number;
   errorLog: string;
   logLevel: number;
+  /** `CustomLog` lines; a virtual host without any inherits the main server's. */
+  customLogs?: CustomLogSpec[];
+  /** `LogFormat` nicknames defined at this server's level. */
+  logFormats?: Map<string, string>;
   /** Top-level per-directory settings of this server (the vhost's over the main server's). */
   dir: DirConfig;
   /** The main server's sections, then this virtual host's, in file order. */

@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { APLOG_WARNING } from "../constants";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
 import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
-import { Context, findDirective, directiveNames, type ApplyContext, type RootSettings } from "./directives";
+import { Context, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
 import { expandInclude } from "./include-glob";
 import { lexConfig, type ConfigLine } from "./lexer";
-import { emptyDirConfig, mergeDirConfig, type DirConfig, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
+import { emptyDirConfig, mergeDirConfig, type DirConfig, type HandlerEntry, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
 import { closest } from "./suggest";
 import { hasWildcard, wildcardToRegExp } from "./wildcard";
 
@@ -102,6 +102,7 @@ class ConfigBuilder {
     }
     const config = this.finish();
     this.checkHandlerModules(config);
+    this.errors.push(...resolveLogFormats(config));
     if (this.errors.length) throw new ConfigErrors(this.errors);
     return config;
   }
@@ -368,7 +369,7 @@ class ConfigBuilder {
   private checkHandlerModules(config: ServerConfig): void {
     const builtins = this.options.builtins;
     const check = (server: VirtualServer, dir: DirConfig, file: string, line: number) => {
-      for (const entries of dir.handlers.values()) {
+      for (const entries of [...dir.handlers.values(), filterEntries(dir)]) {
         for (const e of entries) {
           if (isBuiltinName(e.module)) {
             if (builtins && !builtins.has(e.module)) {
@@ -388,6 +389,11 @@ class ConfigBuilder {
       for (const s of server.sections) if (!(s.kind === "directory" && s.regex)) check(server, s.config, s.file, s.line);
     }
   }
+}
+
+/** The handlers behind `TsOutputFilter` / `TsInputFilter` registrations. */
+function filterEntries(dir: DirConfig): HandlerEntry[] {
+  return [...(dir.outputFilters?.values() ?? []), ...(dir.inputFilters?.values() ?? [])].map((r) => r.entry);
 }
 
 function newServerBuild(file: string, line: number): ServerBuild {

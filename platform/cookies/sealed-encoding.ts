@@ -16,16 +16,19 @@ export function encodeValue(value: unknown, path: object[] = []): unknown {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number") return Number.isFinite(value) ? value : ["n", String(value)];
   if (value === undefined) return ["u"];
-  if (value instanceof Date) {
-    const time = value.getTime();
+  // Realm-independent checks: handler modules may run in another V8 context than tsmod.
+  if (Object.prototype.toString.call(value) === "[object Date]") {
+    const time = (value as Date).getTime();
     return ["d", Number.isNaN(time) ? null : time];
   }
   if (typeof value !== "object") throw unsealable(typeof value);
   if (path.includes(value)) throw unsealable("circular structure");
   const inner = [...path, value];
   if (Array.isArray(value)) return ["a", ...value.map((item) => encodeValue(item, inner))];
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw unsealable(proto?.constructor?.name ?? "object");
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) {
+    throw unsealable((proto as { constructor?: { name?: string } }).constructor?.name ?? "object");
+  }
   // No prototype, so an own "__proto__" key stays a key.
   const out: Record<string, unknown> = Object.create(null);
   for (const [key, item] of Object.entries(value)) out[key] = encodeValue(item, inner);

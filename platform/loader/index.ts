@@ -1,4 +1,6 @@
-export { ModuleRegistry, type LoadedModule, type RegistryOptions } from "./module-registry";
+export { ModuleRegistry, autoReloadOn, type LoadedModule, type LoadOptions, type RegistryOptions } from "./module-registry";
 export { Interpreters } from "./interpreters";
-export { compileModule } from "./compile";
+export { FileWatcher, type FileListener } from "./file-watch";
+export { type FileStamp, stampOf, sameStamp } from "./file-stamp";
+export { compileModule, typescript } from "./compile";
 export { findHandlerModule, resolveModuleFile, isBuiltinName, MODULE_EXTENSIONS } from "./resolve-module";

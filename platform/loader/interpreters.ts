@@ -21,4 +21,10 @@ export class Interpreters {
   all(): IterableIterator<ModuleRegistry> {
     return this.registries.values();
   }
+
+  /** Unloads every registry's modules and ends their file watches. */
+  close(): void {
+    for (const r of this.registries.values()) r.close();
+    this.registries.clear();
+  }
 }

@@ -1,8 +1,12 @@
 import * as fs from "node:fs";
 import Module, { createRequire } from "node:module";
 import * as path from "node:path";
+import { APLOG_DEBUG, APLOG_ERR, APLOG_INFO } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import { compileModule } from "./compile";
+import { type FileStamp, sameStamp, stampOf } from "./file-stamp";
+import type { FileWatcher } from "./file-watch";
+import { handOver, unloadModule } from "./reload-hooks";
 import { isBuiltinName, resolveModuleFile } from "./resolve-module";
 
 /** A site module loaded by tsmod, with the edges the reloader needs. */
@@ -10,10 +14,28 @@ export interface LoadedModule {
   readonly filename: string;
   readonly exports: Record<string, unknown>;
   /** Site modules this one required (filenames). */
-  readonly dependencies: Set<string>;
+  readonly dependencies: ReadonlySet<string>;
   /** Site modules that required this one. */
+  readonly dependents: ReadonlySet<string>;
+  /** The file as it was when it was read. */
+  readonly stamp: FileStamp;
+}
+
+interface Entry extends LoadedModule {
+  exports: Record<string, unknown>;
+  readonly dependencies: Set<string>;
   readonly dependents: Set<string>;
-  readonly mtimeMs: number;
+  /** When the file was last compared with `stamp` (the once-a-second fallback check). */
+  checkedAt: number;
+  /** Stops the file watch; null while the module is not watched (loaded with TsAutoReload Off). */
+  unwatch: (() => void) | null;
+}
+
+/** A dropped module's exports, kept until its successor loads and can take over its state. */
+interface Retired {
+  readonly exports: Record<string, unknown>;
+  /** The changed file that caused the drop (the module itself, or a module it imports). */
+  readonly reason: string;
 }
 
 interface NodeModuleInternals {
@@ -30,30 +52,68 @@ type ModuleStatics = { _nodeModulePaths(dir: string): string[] };
 export interface RegistryOptions {
   /** Modules addressed as `tsmod` or `tsmod/...`. */
   readonly builtins: ReadonlyMap<string, unknown>;
+  /** Watches the files of modules loaded with `autoReload`; without one, only mtime checks find changes. */
+  readonly watcher?: FileWatcher;
+  /** Where reloads (info) and failing `__reload__`/`__unload__` hooks (error) are reported. */
+  readonly log?: (message: string, level: number) => void;
+  /** Least time between two looks at one module's file on use (default 1000 ms). */
+  readonly checkIntervalMs?: number;
+  /** The clock of those checks (tests). */
+  readonly now?: () => number;
 }
+
+export interface LoadOptions {
+  /**
+   * `TsAutoReload`: watch the module and the site modules it imports, and compare them with
+   * their files at most once per check interval when used. Default true, as the directive.
+   */
+  readonly autoReload?: boolean;
+}
+
+/** `TsAutoReload` as a section's settings have it (On unless set Off). */
+export function autoReloadOn(settings: ReadonlyMap<string, string>): boolean {
+  return settings.get("TsAutoReload") !== "0";
+}
+
+const DEFAULT_CHECK_INTERVAL_MS = 1000;
 
 /**
  * One interpreter's module registry. Site modules (handlers and the files they import) are
  * compiled and evaluated here, never through Node's `require.cache`: nothing outside this map
  * keeps a reference to them (Node's `module.children` is never touched), so dropping an entry
  * frees the old code, and two registries hold separate instances of the same file.
- * Packages in `node_modules` and Node built-ins go through Node's own `require`.
+ * Packages in `node_modules` and Node built-ins go through Node's own `require` and are never
+ * reloaded.
+ *
+ * Reloading: a changed file (seen by the watcher, or by the mtime check on use) drops its
+ * module and every module importing it; the next use compiles the new code. Old exports stay
+ * only in `retired`, one per file, until the successor has loaded and run `__reload__`.
  */
 export class ModuleRegistry {
-  private readonly modules = new Map<string, LoadedModule>();
-  private readonly resolved = new Map<string, string>();
+  private readonly modules = new Map<string, Entry>();
+  private readonly retired = new Map<string, Retired>();
+  private readonly checkIntervalMs: number;
+  private readonly now: () => number;
 
   constructor(
     readonly name: string,
     private readonly options: RegistryOptions,
   ) {
+    this.checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    this.now = options.now ?? Date.now;
     // Node maps stack frames of code compiled with an inline source map back to the source.
     process.setSourceMapsEnabled(true);
   }
 
-  /** The exports of a site module, loading it on first use. */
-  load(filename: string): Record<string, unknown> {
-    return (this.modules.get(filename) ?? this.evaluate(filename)).exports;
+  /** The exports of a site module, loading it on first use and reloading it when it changed. */
+  load(filename: string, options: LoadOptions = {}): Record<string, unknown> {
+    const autoReload = options.autoReload ?? true;
+    let entry = this.modules.get(filename);
+    if (entry && autoReload && this.now() - entry.checkedAt >= this.checkIntervalMs) {
+      this.refresh(entry);
+      entry = this.modules.get(filename);
+    }
+    return (entry ?? this.evaluate(filename, autoReload)).exports;
   }
 
   /** A module shipped with tsmod (`tsmod`, `tsmod/publisher`, ...). */
@@ -71,38 +131,101 @@ export class ModuleRegistry {
   }
 
   /**
-   * Drops a module and, transitively, every module that imported it, so the next use loads
-   * fresh code. Returns the dropped entries (the reloader hands them to `__reload__`).
+   * Calls `onChange` when `file` may have changed (templates, their includes, any file a
+   * subsystem derives something from). Events are hints: compare with what you read. Returns
+   * the function that stops watching; all watches end when the server closes. Without a
+   * watcher (a bare registry) nothing is ever reported.
    */
-  invalidate(filename: string): LoadedModule[] {
-    const dropped: LoadedModule[] = [];
+  watchFile(file: string, onChange: (file: string) => void): () => void {
+    return this.options.watcher?.watch(file, onChange) ?? (() => undefined);
+  }
+
+  /**
+   * Drops a module and, transitively, every module that imported it, so the next use loads
+   * fresh code; `reason` (the changed file) is logged when they reload. Returns the dropped
+   * modules.
+   */
+  invalidate(filename: string, reason = filename): LoadedModule[] {
+    return this.drop(filename, reason, true);
+  }
+
+  /** Server close: every module's `__unload__()` runs (timers, connections), watches end. */
+  close(): void {
+    for (const entry of this.modules.values()) {
+      entry.unwatch?.();
+      unloadModule(entry.exports, (hook, e) => this.hookFailed(entry.filename, hook, e));
+    }
+    for (const [file, old] of this.retired) unloadModule(old.exports, (hook, e) => this.hookFailed(file, hook, e));
+    this.modules.clear();
+    this.retired.clear();
+  }
+
+  /**
+   * The fallback for missed watch events: compares the module and its imports with their
+   * files (each at most once per check interval) and drops what changed. Also starts watching
+   * modules first loaded where TsAutoReload was Off.
+   */
+  private refresh(root: Entry): void {
+    const now = this.now();
+    const changed: string[] = [];
+    const seen = new Set<string>();
+    const visit = (entry: Entry) => {
+      if (seen.has(entry.filename)) return;
+      seen.add(entry.filename);
+      if (!entry.unwatch) this.watch(entry);
+      if (now - entry.checkedAt >= this.checkIntervalMs) {
+        entry.checkedAt = now;
+        if (!sameStamp(entry.stamp, stampOf(entry.filename))) changed.push(entry.filename);
+      }
+      for (const dep of entry.dependencies) {
+        const child = this.modules.get(dep);
+        if (child) visit(child);
+      }
+    };
+    visit(root);
+    for (const file of changed) this.invalidate(file);
+  }
+
+  private watch(entry: Entry): void {
+    const watcher = this.options.watcher;
+    if (!watcher) return;
+    entry.unwatch = watcher.watch(entry.filename, () => {
+      // Watch events repeat and sometimes name files that did not change: trust the stamp.
+      if (this.modules.get(entry.filename) === entry && !sameStamp(entry.stamp, stampOf(entry.filename))) {
+        this.invalidate(entry.filename);
+      }
+    });
+  }
+
+  /** `retireRoot` false: the root failed to load, so it has no state worth handing over. */
+  private drop(filename: string, reason: string, retireRoot: boolean): Entry[] {
+    const dropped: Entry[] = [];
     const visit = (f: string) => {
       const m = this.modules.get(f);
       if (!m) return;
       this.modules.delete(f);
+      m.unwatch?.();
+      m.unwatch = null;
       dropped.push(m);
+      // The oldest good version is the one to hand over: a broken edit in between has none.
+      if ((retireRoot || f !== filename) && !this.retired.has(f)) this.retired.set(f, { exports: m.exports, reason });
       for (const dep of m.dependencies) this.modules.get(dep)?.dependents.delete(f);
       for (const parent of m.dependents) visit(parent);
     };
     visit(filename);
+    if (retireRoot && dropped.length) {
+      this.log(`interpreter ${this.name}: dropped ${dropped.map((m) => m.filename).join(", ")} (changed: ${reason})`, APLOG_DEBUG);
+    }
     return dropped;
   }
 
-  /** Memoised search for a handler module; only hits are cached, so a new file is found later. */
-  resolveCached(key: string, find: () => string | null): string | null {
-    const hit = this.resolved.get(key);
-    if (hit) return hit;
-    const found = find();
-    if (found) this.resolved.set(key, found);
-    return found;
-  }
-
-  private evaluate(filename: string): LoadedModule {
+  private evaluate(filename: string, watch: boolean): Entry {
+    // The stamp is taken before the read: a save during the read then shows up as a change.
+    const stamp = stampOf(filename);
     let source: string;
-    let mtimeMs: number;
     try {
+      if (!stamp) throw new Error("no such file");
       source = fs.readFileSync(filename, "utf8");
-      mtimeMs = fs.statSync(filename).mtimeMs;
     } catch (e) {
       throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `cannot read module ${filename}: ${(e as Error).message}`);
     }
@@ -110,40 +233,57 @@ export class ModuleRegistry {
     const mod = new Module(filename) as unknown as NodeModuleInternals;
     mod.filename = filename;
     mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(filename));
-    const entry: LoadedModule = { filename, exports: mod.exports, dependencies: new Set(), dependents: new Set(), mtimeMs };
+    const entry: Entry = {
+      filename,
+      exports: mod.exports,
+      dependencies: new Set(),
+      dependents: new Set(),
+      stamp,
+      checkedAt: this.now(),
+      unwatch: null,
+    };
     const nativeRequire = createRequire(filename);
-    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire);
+    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire, watch);
     // Registered before evaluation so that import cycles see the partial exports, as in CJS.
     this.modules.set(filename, entry);
     try {
       mod._compile(js, filename);
     } catch (e) {
-      this.invalidate(filename);
+      this.drop(filename, filename, false);
       throw e;
     }
     mod.loaded = true;
-    const final: LoadedModule = { ...entry, exports: mod.exports };
-    if (this.modules.get(filename) === entry) this.modules.set(filename, final);
-    for (const dep of final.dependencies) this.modules.get(dep)?.dependents.add(filename);
-    return final;
+    entry.exports = mod.exports;
+    if (watch) this.watch(entry);
+    const previous = this.retired.get(filename);
+    if (previous) {
+      this.retired.delete(filename);
+      this.log(`interpreter ${this.name}: reloaded module ${filename} (changed: ${previous.reason})`, APLOG_INFO);
+      handOver(entry.exports, previous.exports, (hook, e) => this.hookFailed(filename, hook, e));
+    }
+    return entry;
   }
 
-  private requireFrom(parent: LoadedModule, id: string, nativeRequire: NodeRequire): unknown {
+  private requireFrom(parent: Entry, id: string, nativeRequire: NodeRequire, watch: boolean): unknown {
     if (isBuiltinName(id)) return this.builtin(id);
     if (id.startsWith("./") || id.startsWith("../") || path.isAbsolute(id)) {
       const file = resolveModuleFile(path.resolve(path.dirname(parent.filename), id));
       if (file && !file.split(path.sep).includes("node_modules")) {
         parent.dependencies.add(file);
-        const child = this.modules.get(file);
-        if (child) {
-          child.dependents.add(parent.filename);
-          return child.exports;
-        }
-        const loaded = this.evaluate(file);
-        loaded.dependents.add(parent.filename);
-        return loaded.exports;
+        const child = this.modules.get(file) ?? this.evaluate(file, watch);
+        child.dependents.add(parent.filename);
+        return child.exports;
       }
     }
     return nativeRequire(id);
+  }
+
+  private hookFailed(filename: string, hook: string, err: unknown): void {
+    const text = (err as Error | null)?.stack ?? String(err);
+    this.log(`interpreter ${this.name}: ${hook} of ${filename} failed: ${text}`, APLOG_ERR);
+  }
+
+  private log(message: string, level: number): void {
+    this.options.log?.(message, level);
   }
 }

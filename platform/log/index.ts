@@ -1,1 +1,3 @@
 export { ErrorLog, type LogSink } from "./error-log";
+export { AccessLogs } from "./access-log";
+export { compileLogFormat, escapeLogItem, PREDEFINED_LOG_FORMATS, type LogRecord } from "./log-format";

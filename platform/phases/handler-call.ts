@@ -1,7 +1,8 @@
+import * as fs from "node:fs";
 import { DECLINED, DONE, OK } from "../constants";
 import type { HandlerEntry } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
-import { findHandlerModule, isBuiltinName } from "../loader";
+import { autoReloadOn, findHandlerModule, isBuiltinName } from "../loader";
 import type { Request } from "../request";
 import type { PhaseSpec } from "./phase-table";
 
@@ -14,19 +15,29 @@ export function describeEntry(entry: HandlerEntry): string {
   return entry.func ? `${entry.module}::${entry.func}` : entry.module;
 }
 
-/** Loads the entry's module in the request's interpreter, finds the function and calls it. */
-export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
+/**
+ * Loads the entry's module in the request's interpreter and finds its function (`defaultName`
+ * when the entry names none); undefined for a silent entry whose module lacks it.
+ */
+export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: string): ((arg: never) => unknown) | undefined {
   const moduleExports = loadModule(req, entry);
-  const name = entry.func ?? phase.defaultFunction;
+  const name = entry.func ?? defaultName;
   const fn = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
-    if (entry.silent) return SKIPPED;
+    if (entry.silent) return undefined;
     throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);
   }
   if (typeof fn !== "function") {
     throw new TsmodError(ErrorCode.HANDLER_NOT_CALLABLE, `'${describeEntry(entry)}' (${name}) is not a function but ${fn === null ? "null" : typeof fn}`);
   }
-  const result: unknown = await (fn as (r: Request) => unknown)(req);
+  return fn as (arg: never) => unknown;
+}
+
+/** Loads the entry's module in the request's interpreter, finds the function and calls it. */
+export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
+  const fn = resolveHandler(req, entry, phase.defaultFunction) as ((r: Request) => unknown) | undefined;
+  if (!fn) return SKIPPED;
+  const result: unknown = await fn(req);
   if (!isResult(result)) {
     const shown = typeof result === "string" ? JSON.stringify(result.slice(0, 40)) : String(result);
     throw new TsmodError(
@@ -45,14 +56,37 @@ function isResult(value: unknown): value is number {
   );
 }
 
+/**
+ * Where an entry's module was found, for the search path it was found with: the path depends
+ * only on the entry, the merged TsPath and the server, all fixed per configuration, so the
+ * hot path compares three references instead of searching the file system.
+ */
+interface Resolution {
+  readonly tsPath: readonly string[] | undefined;
+  readonly server: Request["server"];
+  readonly file: string;
+}
+
+const resolutions = new WeakMap<HandlerEntry, Resolution>();
+const RELOAD_ON = { autoReload: true } as const;
+const RELOAD_OFF = { autoReload: false } as const;
+
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
   const registry = req._state.runtime.registry(req.interpreter);
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
+  const tsPath = req._state.dir.tsPath;
+  const known = resolutions.get(entry);
+  const options = autoReloadOn(req._state.dir.settings) ? RELOAD_ON : RELOAD_OFF;
+  if (known && known.tsPath === tsPath && known.server === req.server) {
+    // Only a module that is not loaded costs a stat: its file may have been deleted (and the
+    // name may now resolve elsewhere in the search path).
+    if (registry.get(known.file) || fs.existsSync(known.file)) return registry.load(known.file, options);
+  }
   const dirs = searchDirs(req, entry);
-  const key = dirs.join("\0") + "\0" + entry.module;
-  const file = registry.resolveCached(key, () => findHandlerModule(entry.module, dirs));
+  const file = findHandlerModule(entry.module, dirs);
   if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `handler module '${entry.module}' not found (looked in ${dirs.join(", ")})`);
-  return registry.load(file);
+  resolutions.set(entry, { tsPath, server: req.server, file });
+  return registry.load(file, options);
 }
 
 function searchDirs(req: Request, entry: HandlerEntry): string[] {

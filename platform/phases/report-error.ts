@@ -14,6 +14,8 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
     if (err.statusOverride) req.status = err.statusOverride;
     return err.result;
   }
+  // The filter chain has logged its failure with the filter's name.
+  if (err instanceof TsmodError && err.code === ErrorCode.FILTER_FAILED) return HTTP_INTERNAL_SERVER_ERROR;
   if (err instanceof TsmodError && err.code === ErrorCode.CLIENT_GONE) {
     req.logError(`${where}: ${err.message}`, APLOG_INFO);
     return DONE;
@@ -29,9 +31,11 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
   const e = err as { stack?: unknown; message?: unknown } | null;
   const text = typeof e?.stack === "string" ? e.stack : typeof e?.message === "string" ? e.message : `thrown value: ${String(err)}`;
   req.logError(`${where}: ${text}`, APLOG_ERR);
-  if (req._state.dir.settings.get("TsDebug") !== "1" || req.headerOnly) return HTTP_INTERNAL_SERVER_ERROR;
+  // A server-side failure with its own status (503: a database down) keeps it.
+  const serverStatus = status >= 500 && status < 600 ? status : HTTP_INTERNAL_SERVER_ERROR;
+  if (req._state.dir.settings.get("TsDebug") !== "1" || req.headerOnly) return serverStatus;
   if (!req.headersSent) {
-    req.status = HTTP_INTERNAL_SERVER_ERROR;
+    req.status = serverStatus;
     req.contentType = "text/html; charset=utf-8";
   }
   // Errors that know their source (PSP pages) add an already-escaped snippet of it.

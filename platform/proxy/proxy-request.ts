@@ -74,7 +74,9 @@ async function relayResponse(req: Request, result: Extract<Exchange, { kind: "re
   req.status = response.statusCode ?? 502;
   const { contentType, contentLength } = copyResponseHeaders(req, response.rawHeaders, req._state.dir.proxyPassReverse);
   req.contentType = contentType;
-  output.startStreaming(contentLength);
+  // With output filters (gzip, ...) the backend's length no longer holds: the body goes
+  // through them, still streamed as it comes.
+  if (!output.startStreaming(contentLength)) await output.flush();
   try {
     for await (const chunk of response) await output.write(chunk as Buffer);
   } catch (e) {

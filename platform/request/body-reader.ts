@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import { ErrorCode, TsmodError } from "../errors";
 
 /**
@@ -14,7 +14,8 @@ export class BodyReader {
   private failure: TsmodError | null = null;
 
   constructor(
-    private readonly stream: IncomingMessage,
+    /** The client's body, or what the input filters make of it. */
+    private readonly stream: Readable,
     private readonly limit: number,
     private readonly timeoutMs: number,
   ) {}
@@ -97,6 +98,11 @@ export class BodyReader {
 
   private pull(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    const broken = this.stream.errored;
+    if (broken) {
+      this.failure = broken instanceof TsmodError ? broken : new TsmodError(ErrorCode.BODY_ABORTED, "the client aborted the request body", 400);
+      return Promise.reject(this.failure);
+    }
     const chunk = this.stream.read() as Buffer | null;
     if (chunk !== null) {
       this.accept(chunk);
@@ -113,7 +119,7 @@ export class BodyReader {
         s.off("readable", onReadable);
         s.off("end", onEnd);
         s.off("aborted", onAborted);
-        s.off("error", onAborted);
+        s.off("error", onError);
         if (err) {
           this.failure = err;
           reject(err);
@@ -133,6 +139,8 @@ export class BodyReader {
         finish();
       };
       const onAborted = () => finish(new TsmodError(ErrorCode.BODY_ABORTED, "the client aborted the request body", 400));
+      // An input filter's failure (500) or a broken body it passed on keeps its own status.
+      const onError = (err: unknown) => (err instanceof TsmodError ? finish(err) : onAborted());
       const timer = setTimeout(
         () => finish(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): no request body data received in time", 408)),
         this.timeoutMs,
@@ -140,7 +148,7 @@ export class BodyReader {
       s.on("readable", onReadable);
       s.once("end", onEnd);
       s.once("aborted", onAborted);
-      s.once("error", onAborted);
+      s.once("error", onError);
     });
   }
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { ErrorCode, TsmodError } from "../errors";
+import type { FilterChain, FilterTarget } from "../filters";
 import type { Table } from "../table";
 
 /** What the output needs from the request whose headers it sends. */
@@ -9,8 +10,11 @@ export interface ResponseHead {
   contentType: string | null;
   readonly headersOut: Table;
   readonly errHeadersOut: Table;
+  readonly headerOnly: boolean;
   /** Called once, just before the status line goes out (no-cache, validators, ...). */
   prepareHeaders(): void;
+  /** Called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
+  startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null;
 }
 
 /** For output whose handler set no type: never sniffed as HTML. */
@@ -19,17 +23,31 @@ const DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8";
 /** Responses up to this size are sent in one piece with a Content-Length. */
 const BUFFER_LIMIT = 64 * 1024;
 
+function hasNoBody(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
 /**
  * The response body of one client request, shared by the request and its internal redirects.
  * Writes are buffered until the buffer fills or `flush()` is called, so a small response
  * goes out with a Content-Length and headers stay changeable until then (mod_python flushed on
  * every write, which froze headers at the first byte).
+ *
+ * Output filters sit between the writes and that buffer: the chain starts at the first body
+ * byte, the headers wait for its first output (filters may still change them), and a filter
+ * failure ends in a 500 before that or in a destroyed connection after it.
  */
 export class Output {
-  private chunks: Buffer[] = [];
+  private chunks: Array<string | Buffer> = [];
   private buffered = 0;
   private sent = false;
   private ended = false;
+  /** The output filters' chain: undefined until the body starts, null when none apply. */
+  private chain: FilterChain | null | undefined = undefined;
+  /** Set when a filter failed: what is written from then on (the error page) goes out unfiltered. */
+  private filtersOff = false;
+  /** `flush()` ran while filtering: stream from the filters' first output on. */
+  private streaming = false;
   bytesSent = 0;
   /** The request whose status and headers go out: the last one of an internal redirect chain. */
   head!: ResponseHead;
@@ -44,6 +62,11 @@ export class Output {
     return this.ended;
   }
 
+  /** True once the body has started (through the filters or not): filters added now come too late. */
+  get bodyStarted(): boolean {
+    return this.chain !== undefined || this.sent;
+  }
+
   /** Bytes written so far, sent or still buffered. */
   get bytesWritten(): number {
     return this.bytesSent + this.buffered;
@@ -51,24 +74,26 @@ export class Output {
 
   async write(data: string | Uint8Array): Promise<void> {
     if (this.ended) throw new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed");
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (buf.length === 0) return;
-    if (!this.sent) {
-      this.chunks.push(buf);
-      this.buffered += buf.length;
-      if (this.buffered < BUFFER_LIMIT) return;
-      return this.flush();
-    }
-    return this.send(buf);
+    // Strings stay strings while buffered: Node sends headers and a string body in one write.
+    const chunk = typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (size === 0) return;
+    const chain = this.filters();
+    return chain ? chain.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk) : this.emit(chunk, size);
   }
 
-  /** Sends headers and whatever is buffered; later writes stream (chunked). */
+  /**
+   * Sends headers and whatever is buffered; later writes stream (chunked). While filtering, the
+   * headers wait for the filters' first output, which then goes out at once.
+   */
   async flush(): Promise<void> {
     if (this.ended) return;
-    if (!this.sent) this.sendHead(null);
-    const data = this.takeBuffer();
-    if (data.length) await this.send(data);
-    else this.raw.flushHeaders();
+    if (this.filters()) {
+      this.streaming = true;
+      if (this.buffered) await this.sendBuffered();
+      return;
+    }
+    await this.sendBuffered();
   }
 
   /** Drops output that has not gone out yet (an error page replaces it). */
@@ -76,17 +101,34 @@ export class Output {
     if (this.sent) return false;
     this.chunks = [];
     this.buffered = 0;
+    this.chain?.cancel();
+    this.chain = undefined;
+    this.streaming = false;
     return true;
   }
 
-  /** Completes the response. */
+  /**
+   * Completes the response. Throws the filter failure when an output filter failed before
+   * anything was sent: the caller answers with an error page instead.
+   */
   async end(): Promise<void> {
     if (this.ended) return;
-    let data: Buffer | undefined;
+    const chain = this.filters();
+    if (chain) {
+      try {
+        await chain.end();
+      } catch (e) {
+        if (!this.sent) throw e;
+        this.ended = true;
+        return;
+      }
+    }
+    let data: string | Buffer | undefined;
     if (!this.sent) {
+      const size = this.buffered;
       data = this.takeBuffer();
-      this.sendHead(data.length);
-      this.bytesSent += data.length;
+      this.sendHead(size);
+      this.bytesSent += size;
     }
     this.ended = true;
     const res = this.raw;
@@ -97,13 +139,66 @@ export class Output {
     });
   }
 
-  /** Sends headers now, for bodies written straight to the socket (sendfile, proxies). */
-  startStreaming(contentLength: number | null): void {
+  /**
+   * Sends headers now, for bodies written straight to `raw` (sendfile, proxies). Returns false,
+   * sending nothing, when output filters apply: then the body must go through `write()`.
+   */
+  startStreaming(contentLength: number | null): boolean {
+    if (this.filters()) return false;
     if (!this.sent) this.sendHead(contentLength);
+    return true;
   }
 
-  private takeBuffer(): Buffer {
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+  /** The chain, started at the first body byte unless no filter applies or the body has none. */
+  private filters(): FilterChain | null {
+    if (this.chain === undefined) {
+      const h = this.head;
+      this.chain =
+        this.filtersOff || this.sent || hasNoBody(h.status)
+          ? null
+          : h.startOutputFilters({ write: (buf) => this.emit(buf, buf.length), end: () => undefined }, () => this.filterFailed());
+    }
+    return this.chain;
+  }
+
+  private filterFailed(): void {
+    this.filtersOff = true;
+    // After the first byte the only honest signal left is breaking the connection.
+    if (this.sent) this.raw.destroy();
+    else {
+      this.chunks = [];
+      this.buffered = 0;
+    }
+  }
+
+  /** The body after the filters: buffered while small, then streamed. */
+  private emit(chunk: string | Buffer, size: number): Promise<void> {
+    if (!this.sent) {
+      this.chunks.push(chunk);
+      this.buffered += size;
+      if (this.buffered < BUFFER_LIMIT && !this.streaming) return Promise.resolve();
+      return this.sendBuffered();
+    }
+    return this.send(chunk, size);
+  }
+
+  private async sendBuffered(): Promise<void> {
+    if (!this.sent) this.sendHead(null);
+    const size = this.buffered;
+    const data = this.takeBuffer();
+    if (size) await this.send(data, size);
+    else this.raw.flushHeaders();
+  }
+
+  /** Everything buffered as one chunk: a string when only strings were written. */
+  private takeBuffer(): string | Buffer {
+    const chunks = this.chunks;
+    const data =
+      chunks.length === 1
+        ? chunks[0]
+        : chunks.every((c) => typeof c === "string")
+          ? chunks.join("")
+          : Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)), this.buffered);
     this.chunks = [];
     this.buffered = 0;
     return data;
@@ -112,6 +207,12 @@ export class Output {
   private sendHead(contentLength: number | null): void {
     const h = this.head;
     h.prepareHeaders();
+    if (this.chain && !this.chain.declined) {
+      // The handler's length described the body before filtering; a HEAD has no filtered body to measure.
+      h.headersOut.delete("content-length");
+      h.errHeadersOut.delete("content-length");
+      if (h.headerOnly) contentLength = null;
+    }
     const res = this.raw;
     res.statusCode = h.status;
     if (h.statusLine) res.statusMessage = h.statusLine;
@@ -127,20 +228,19 @@ export class Output {
       if (h.contentType) res.setHeader("Content-Type", h.contentType);
       else if (contentLength !== 0) res.setHeader("Content-Type", DEFAULT_CONTENT_TYPE);
     }
-    const noBody = h.status === 204 || h.status === 304 || (h.status >= 100 && h.status < 200);
-    if (contentLength !== null && !noBody && !res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) {
+    if (contentLength !== null && !hasNoBody(h.status) && !res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) {
       res.setHeader("Content-Length", contentLength);
     }
     this.sent = true;
   }
 
-  private send(buf: Buffer): Promise<void> {
+  private send(chunk: string | Buffer, size: number): Promise<void> {
     const res = this.raw;
     if (res.destroyed || res.writableEnded) {
       return Promise.reject(new TsmodError(ErrorCode.CLIENT_GONE, "write failed: the client closed the connection"));
     }
-    this.bytesSent += buf.length;
-    if (res.write(buf)) return Promise.resolve();
+    this.bytesSent += size;
+    if (res.write(chunk)) return Promise.resolve();
     // Backpressure: the promise resolves when the socket has taken the data.
     return new Promise((resolve, reject) => {
       const done = () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { DirConfig, HandlerEntry } from "../config/model";
 import type { ConfigLookup } from "../config/lookup";
+import type { FilterDirection, RequestFilters } from "../filters";
 import type { ErrorLog } from "../log";
 import type { ModuleRegistry } from "../loader";
 import type { BodyReader } from "./body-reader";
@@ -13,6 +14,8 @@ export interface RequestRuntime {
   /** Runs a new request for `uri` through the phases, sharing this request's response. */
   internalRedirect(req: Request, uri: string): Promise<void>;
   registry(interpreter: string): ModuleRegistry;
+  /** True when any interpreter has loaded `filename` as code (never served as a file). */
+  isLoadedModule(filename: string): boolean;
   /** Looks up extension hooks other subsystems registered (forms, sessions, ...). */
   readonly extensions: RequestExtensions;
 }
@@ -22,8 +25,13 @@ export interface RequestRuntime {
  * depends on the platform, not the other way round): the server wires them in at start.
  */
 export interface RequestExtensions {
-  getSession?: (req: Request) => Promise<unknown>;
+  getSession?: (req: Request) => Promise<import("./session-like").SessionLike>;
+  /** Releases what the extensions hold (database pools, timers) when the Site closes. */
+  close?: () => Promise<void>;
 }
+
+/** Builds the extensions for one loaded configuration (a SIGHUP builds new ones). */
+export type ExtensionsFactory = (config: import("../config/model").ServerConfig, log: (message: string) => void) => RequestExtensions;
 
 /** Per-request bookkeeping the phases and the Request methods share. */
 export interface RequestState {
@@ -39,6 +47,12 @@ export interface RequestState {
   /** The list of the phase now running (addHandler for this phase appends to it). */
   running: { directive: string; list: HandlerEntry[] } | null;
   readonly cleanups: Array<() => unknown>;
+  /** `req.form()`, parsed on first use. */
+  form: Promise<import("../forms").FieldStorage> | null;
+  /** `req.cookies()`, parsed on first use. */
+  cookies: Record<string, string> | null;
   /** Stat of `req.filename`, when it names an existing file or folder. */
   finfo: import("node:fs").Stats | null;
+  /** Filters registered or added with `req.registerOutputFilter`, `req.addInputFilter`, ... */
+  filters?: Partial<Record<FilterDirection, RequestFilters>>;
 }

@@ -4,13 +4,20 @@ import * as path from "node:path";
 import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
 import { parseHandlerSpec } from "../config/directives";
 import type { HandlerEntry } from "../config/model";
+import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
+import { addFilter, registerFilter, requestBody, requestBodyStarted, startOutputChain, type FilterChain, type FilterTarget } from "../filters";
+import type { FieldStorage } from "../forms";
+import { applyHeaderRules } from "../headers";
 import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
+import { requestSecret } from "./request-cookies";
+import { parseRequestForm } from "./request-form";
 import { BodyReader } from "./body-reader";
 import type { Output, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
+import type { SessionLike } from "./session-like";
 import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
 
 /** Default `LimitRequestBody` (Apache 2.4.54+): 1 GiB. */
@@ -175,13 +182,41 @@ export class Request implements ResponseHead {
       this.headersOut.set("Expires", now);
       this.headersOut.set("Cache-Control", "no-cache");
     }
+    applyHeaderRules(this);
+  }
+
+  /** @internal called by the output at the first body byte. */
+  startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null {
+    return startOutputChain(this, sink, onFailure);
+  }
+
+  // ---- filters ------------------------------------------------------------------------
+
+  /** Runs the response body through the registered output filter `name` (before the body starts). */
+  addOutputFilter(name: string): void {
+    addFilter(this, "output", name, this.out.bodyStarted);
+  }
+
+  /** Registers `handler` (`module[::fn]`, default fn `outputfilter`) as output filter `name` for this request. */
+  registerOutputFilter(name: string, handler: string, directory?: string): void {
+    registerFilter(this, "output", name, handler, directory);
+  }
+
+  /** Runs the request body through the registered input filter `name` (before the body is read). */
+  addInputFilter(name: string): void {
+    addFilter(this, "input", name, requestBodyStarted(this));
+  }
+
+  /** Registers `handler` (`module[::fn]`, default fn `inputfilter`) as input filter `name` for this request. */
+  registerInputFilter(name: string, handler: string, directory?: string): void {
+    registerFilter(this, "input", name, handler, directory);
   }
 
   // ---- input --------------------------------------------------------------------------
 
   private get body(): BodyReader {
     const s = this._state;
-    s.body ??= new BodyReader(s.stream, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    s.body ??= new BodyReader(requestBody(this), s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
     return s.body;
   }
 
@@ -378,13 +413,81 @@ export class Request implements ResponseHead {
     if (this.pathInfo) env.set("PATH_INFO", this.pathInfo);
   }
 
+  // ---- forms and cookies --------------------------------------------------------------
+
+  /**
+   * The form fields of the query string and the body (urlencoded or multipart), parsed once
+   * per request. Call it before reading the body yourself: after `req.read()` it throws.
+   */
+  form(): Promise<FieldStorage> {
+    const s = this._state;
+    s.form ??= parseRequestForm(this, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    return s.form;
+  }
+
+  /** Cookies the client sent (name → value), from every Cookie header; bad pairs are skipped. */
+  cookies(): Record<string, string> {
+    const s = this._state;
+    s.cookies ??= parseCookies(this.headersIn.getAll("cookie"));
+    return s.cookies;
+  }
+
+  /**
+   * Adds a Set-Cookie header. Cookies go with every response, redirects and error pages
+   * included (they are kept in `errHeadersOut`), so a log-in that redirects keeps its cookie.
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): void {
+    this.addSetCookie(serializeCookie(name, value, options));
+  }
+
+  /** A cookie set with `setSignedCookie`, or undefined when absent or tampered with. */
+  getSignedCookie(name: string): string | undefined {
+    const value = this.cookies()[name];
+    return value === undefined ? undefined : verifySignedCookie(name, value, requestSecret(this));
+  }
+
+  /** Sets a cookie whose value is visible but HMAC-signed with `tsmod.secret`. */
+  setSignedCookie(name: string, value: string, options?: CookieOptions): void {
+    this.setCookie(name, signCookie(name, value, requestSecret(this)), options);
+  }
+
+  /** A cookie set with `setSealedCookie`, decrypted; undefined when absent, expired or forged. */
+  async getSealedCookie<T = unknown>(name: string, ttlSeconds?: number): Promise<T | undefined> {
+    const value = this.cookies()[name];
+    if (value === undefined) return undefined;
+    return (await unsealCookieValue(value, requestSecret(this), ttlSeconds === undefined ? undefined : { ttl: ttlSeconds })) as T | undefined;
+  }
+
+  /** Sets a cookie holding `data` encrypted and authenticated with `tsmod.secret` (iron). */
+  async setSealedCookie(name: string, data: unknown, options?: CookieOptions & { ttl?: number }): Promise<void> {
+    const { ttl, ...cookie } = options ?? {};
+    const sealed = await sealCookieValue(data, requestSecret(this), ttl === undefined ? undefined : { ttl });
+    this.setCookie(name, sealed, cookie);
+  }
+
   // ---- subsystems ---------------------------------------------------------------------
 
-  /** The request's session, loaded and locked on first use (needs the sessions subsystem). */
-  getSession(): Promise<unknown> {
+  /**
+   * The exports of a site module (TypeScript or JavaScript), loaded through this request's
+   * interpreter registry like handler modules are: one shared cache, and the same reloading.
+   */
+  importModule(filename: string): Record<string, unknown> {
+    return this._state.runtime.registry(this.interpreter).load(path.resolve(filename));
+  }
+
+  /**
+   * The request's session: loaded (or created) and locked on first use, the same object for
+   * the rest of the request and its internal redirects, unlocked when the request ends.
+   */
+  getSession(): Promise<SessionLike> {
     const hook = this._state.runtime.extensions.getSession;
-    if (!hook) throw new TsmodError(ErrorCode.INVALID_PHASE, "sessions are not available in this server");
+    if (!hook) return Promise.reject(new TsmodError(ErrorCode.SESSION_CONFIG, "sessions are not available in this server"));
     return hook(this);
+  }
+
+  /** Adds one Set-Cookie header value, kept for error responses and redirects too. */
+  addSetCookie(headerValue: string): void {
+    this.errHeadersOut.add("Set-Cookie", headerValue);
   }
 }
 

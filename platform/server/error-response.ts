@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { ERROR_RESPONSE_NOTE } from "../headers";
 import { escapeHtml } from "../html";
 import type { Request } from "../request";
 
@@ -39,6 +40,7 @@ export function defaultErrorPage(req: Request, status: number): string {
  */
 export function prepareErrorHeaders(req: Request, status: number): void {
   req.status = status;
+  req.notes.set(ERROR_RESPONSE_NOTE, String(status));
   const location = req.headersOut.get("location");
   req.headersOut.clear();
   if (location && status >= 300 && status < 400 && !req.errHeadersOut.has("location")) req.errHeadersOut.set("Location", location);

@@ -6,6 +6,7 @@ import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING } from "../constants";
 import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
 import { InFlight } from "./in-flight";
+import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
@@ -56,26 +57,30 @@ export class TsmodServer {
   private async listen(): Promise<void> {
     const cfg = this.site.config;
     const main = cfg.main;
+    const limits = nodeParserLimits([main, ...cfg.vhosts]);
     for (const addr of cfg.listen) {
       const srv = http.createServer(
         {
           requestTimeout: 0,
+          // Slowloris: headers not complete within Timeout are cut off; checked often enough
+          // that a short Timeout is honoured closely.
           headersTimeout: main.timeout * 1000,
+          connectionsCheckingInterval: Math.min(1000, Math.max(50, main.timeout * 250)),
           keepAliveTimeout: main.keepAliveTimeout * 1000,
-          maxHeaderSize: Math.max(16 * 1024, main.limitRequestFieldSize * 2),
+          maxHeaderSize: limits.maxHeaderSize,
         },
         (req, res) => this.serve(req, res),
       );
       srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
-      srv.maxHeadersCount = main.limitRequestFields;
+      srv.maxHeadersCount = limits.maxHeadersCount;
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
         s.once("close", () => this.sockets.delete(s));
       });
       srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
         if (!socket.writable) return socket.destroy();
-        const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        const [status, reason] = clientErrorStatus(err, main.limitRequestLine);
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
       });
       await new Promise<void>((resolve, reject) => {
         srv.once("error", reject);
@@ -193,4 +198,16 @@ function loadServerConfig(configFile: string, options: ServerOptions): ServerCon
 
 function sameListen(a: ListenAddress[], b: ListenAddress[]): boolean {
   return a.length === b.length && a.every((x, i) => x.host === b[i].host && x.port === b[i].port);
+}
+
+/** The answer to a request Node's parser refused, with a reason for the client. */
+function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, limitRequestLine: number): [string, string] {
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    // The overflow is the request line's own when that line alone is over LimitRequestLine.
+    const lineEnd = err.rawPacket?.indexOf(10) ?? -1;
+    if (err.rawPacket && (lineEnd < 0 || lineEnd > limitRequestLine)) return ["414 URI Too Long", "The request line exceeds LimitRequestLine."];
+    return ["431 Request Header Fields Too Large", "The request headers exceed the server's limit."];
+  }
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return ["408 Request Timeout", "The request headers were not received within Timeout."];
+  return ["400 Bad Request", `The request could not be parsed (${err.code ?? "malformed"}).`];
 }

@@ -1,12 +1,13 @@
-import { APLOG_ERR, DECLINED, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
+import { APLOG_ERR, DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
 import type { HandlerEntry } from "../config/model";
 import { PHASES, runPhase, type PhaseSpec } from "../phases";
 import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../proxy";
 import { DEFAULT_BODY_LIMIT, type Request } from "../request";
+import { defaultHandler, isHtFile } from "../static";
 import { defaultContentType, handlerExtension, handlerFor } from "./content-type";
-import { defaultHandler } from "./default-handler";
 import { checkHostAccess, userSatisfies } from "./require-check";
 import { mapToStorage, translateUri } from "./translate";
+import { checkRedirect } from "./url-redirect";
 
 /** A step's answer: go on to the next step, or end the request with this result. */
 const NEXT = Symbol("next");
@@ -31,7 +32,9 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
 
 /** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
 async function runAll(req: Request, phase: PhaseSpec): Promise<StepResult> {
-  const r = await runPhase(req, phase, handlersFor(req, phase.directive));
+  const list = handlersFor(req, phase.directive);
+  if (list.length === 0) return NEXT;
+  const r = await runPhase(req, phase, list);
   return r === OK || r === DECLINED ? NEXT : r;
 }
 
@@ -54,6 +57,8 @@ const STEPS: readonly Step[] = [
     name: "translate",
     onRedirect: true,
     async run(req) {
+      const redirect = checkRedirect(req, req.server.config.dir.redirects, true);
+      if (redirect !== null) return redirect;
       const r = await runPhase(req, PHASES.trans, handlersFor(req, PHASES.trans.directive));
       if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
       else if (r !== OK) return r;
@@ -87,7 +92,14 @@ const STEPS: readonly Step[] = [
       return NEXT;
     },
   },
-  { name: "fixup", onRedirect: true, run: (req) => runAll(req, PHASES.fixup) },
+  {
+    name: "fixup",
+    onRedirect: true,
+    async run(req) {
+      const r = await runAll(req, PHASES.fixup);
+      return r !== NEXT ? r : (checkRedirect(req, req._state.dir.redirects, false) ?? NEXT);
+    },
+  },
   {
     name: "content",
     onRedirect: true,
@@ -156,6 +168,8 @@ async function mapStorage(req: Request): Promise<StepResult> {
  */
 async function authenticate(req: Request): Promise<StepResult> {
   const dir = req._state.dir;
+  // Apache's stock `<Files ".ht*"> Require all denied`, whatever handler the URL maps to.
+  if (isHtFile(req.filename)) return HTTP_FORBIDDEN;
   const verdict = checkHostAccess(dir.requires, req.connection.remoteIp);
   if (verdict === "granted") return NEXT;
   if (verdict === "denied") return 403;

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
-import { findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { ErrorLog, type LogSink } from "../log";
+import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
+import { AccessLogs, ErrorLog, type LogSink } from "../log";
 import { PHASES, reportError, runPhase } from "../phases";
-import { Output, Request, ServerInfo, type ConnectionInfo, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
+import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
+import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { VhostMatcher } from "./vhost-match";
 
@@ -16,7 +17,8 @@ export interface SiteOptions {
   readonly builtins: ReadonlyMap<string, unknown>;
   /** Overrides `ErrorLog` (tests collect lines with a function). */
   readonly errorLog?: LogSink;
-  readonly extensions?: RequestExtensions;
+  /** Features from outside the platform (sessions), built per loaded configuration. */
+  readonly extensions?: ExtensionsFactory;
 }
 
 /** Marks a request that serves an `ErrorDocument`, so an error there gets the plain page. */
@@ -36,8 +38,11 @@ interface ServerEntry {
 export class Site implements RequestRuntime {
   readonly errorLog: ErrorLog;
   readonly interpreters: Interpreters;
+  /** File watches of every interpreter (TsAutoReload); closed with the Site. */
+  readonly watcher = new FileWatcher();
   readonly extensions: RequestExtensions;
   readonly mainInfo: ServerInfo;
+  private readonly accessLogs: AccessLogs;
   private readonly matcher: VhostMatcher;
   private readonly servers = new Map<VirtualServer, ServerEntry>();
 
@@ -46,17 +51,27 @@ export class Site implements RequestRuntime {
     options: SiteOptions,
   ) {
     this.errorLog = new ErrorLog(options.errorLog ?? config.main.errorLog, config.main.logLevel);
-    this.interpreters = new Interpreters({ builtins: options.builtins });
-    this.extensions = options.extensions ?? {};
+    this.interpreters = new Interpreters({
+      builtins: options.builtins,
+      watcher: this.watcher,
+      log: (message, level) => this.errorLog.log(message, level),
+    });
+    this.extensions = options.extensions?.(config, (message) => this.errorLog.log(message, APLOG_ERR)) ?? {};
     for (const vs of [config.main, ...config.vhosts]) {
       this.servers.set(vs, { info: new ServerInfo(vs, config.serverRoot), lookup: new ConfigLookup(vs) });
     }
     this.mainInfo = this.servers.get(config.main)!.info;
     this.matcher = new VhostMatcher(config.main, config.vhosts);
+    this.accessLogs = new AccessLogs(config, this.errorLog);
   }
 
   registry(interpreter: string): ModuleRegistry {
     return this.interpreters.get(interpreter);
+  }
+
+  isLoadedModule(filename: string): boolean {
+    for (const r of this.interpreters.all()) if (r.get(filename)) return true;
+    return false;
   }
 
   /** Loads the `TsImport` modules (and calls their functions) before serving. */
@@ -67,7 +82,7 @@ export class Site implements RequestRuntime {
       try {
         const file = findHandlerModule(imp.module, dirs);
         if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
-        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file);
+        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file, { autoReload: autoReloadOn(main.dir.settings) });
         if (imp.func) {
           const fn = loaded[imp.func];
           if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
@@ -122,7 +137,11 @@ export class Site implements RequestRuntime {
     });
     output.head = req;
     let result: number;
-    if (badUri) {
+    const violation = checkRequestLimits(raw, vserver);
+    if (violation) {
+      req.notes.set("error-notes", violation.reason);
+      result = violation.status;
+    } else if (badUri) {
       req.notes.set("error-notes", badUri.message);
       result = badUri.status || HTTP_BAD_REQUEST;
     } else {
@@ -132,7 +151,13 @@ export class Site implements RequestRuntime {
     try {
       await output.end();
     } catch (e) {
-      this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
+      if (!isFilterFailure(e) || output.headersSent) {
+        this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
+      } else {
+        // An output filter failed before the first byte (it is logged): an error page instead.
+        await this.sendError(lastOf(req), HTTP_INTERNAL_SERVER_ERROR);
+        await output.end().catch((err: Error) => this.errorLog.log(`completing the response failed: ${err.message}`, APLOG_INFO));
+      }
     }
     await this.afterResponse(req);
   }
@@ -183,6 +208,8 @@ export class Site implements RequestRuntime {
       added: new Map(),
       running: null,
       cleanups: [],
+      form: null,
+      cookies: null,
       finfo: null,
     };
   }
@@ -241,6 +268,7 @@ export class Site implements RequestRuntime {
     } catch (e) {
       this.errorLog.log(`TsLogHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
     }
+    this.accessLogs.log(req, last);
     for (const fn of req._state.cleanups) {
       try {
         await fn();
@@ -255,9 +283,17 @@ export class Site implements RequestRuntime {
     }
   }
 
-  close(): Promise<void> {
-    return this.errorLog.close();
+  async close(): Promise<void> {
+    this.interpreters.close();
+    this.watcher.close();
+    await this.extensions.close?.();
+    await this.accessLogs.close();
+    await this.errorLog.close();
   }
+}
+
+function isFilterFailure(e: unknown): boolean {
+  return e instanceof TsmodError && e.code === ErrorCode.FILTER_FAILED;
 }
 
 function lastOf(req: Request): Request {

@@ -66,6 +66,7 @@ TsHandler "a::1bad"
 </LocationMatch>
 TsHandler "x | py"
 Listen nope:port
+Require ip 300.1.1.1/99
 `),
     ).toEqual([
       "conf:2: TsDebug: takes On or Off, not 'maybe'",
@@ -75,6 +76,7 @@ Listen nope:port
       expect.stringMatching(/^conf:6: <LocationMatch>: invalid regular expression/),
       "conf:8: TsHandler: extension 'py' must start with a dot",
       "conf:9: Listen: takes [address:]port, not 'nope:port'",
+      "conf:10: Require: ip '300.1.1.1/99' is not an address, a network prefix or a CIDR range",
     ]);
   });
 

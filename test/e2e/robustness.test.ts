@@ -1,3 +1,4 @@
+import * as net from "node:net";
 import { rawExchange, statusOf } from "../helpers/raw-http";
 import { request, startSite, type TestSite } from "../helpers/site";
 
@@ -106,8 +107,14 @@ describe("no request crashes the server or leaves a socket hanging", () => {
   });
 
   test("a client that goes away while a large response is written", async () => {
-    const r = await rawExchange(site.port, `GET /h?big HTTP/1.1\r\nHost: x\r\n\r\n`, 100);
-    expect(r.text).toMatch(/^HTTP\/1\.1 200/);
+    const first = await new Promise<string>((resolve) => {
+      const sock = net.connect(site.port, "127.0.0.1", () => sock.write(`GET /h?big HTTP/1.1\r\nHost: x\r\n\r\n`));
+      sock.once("data", (d) => {
+        sock.destroy();
+        resolve(d.toString("latin1"));
+      });
+    });
+    expect(first).toMatch(/^HTTP\/1\.1 200/);
   });
 
   test("a handler that throws or returns garbage: 500, and the next request is fine", async () => {

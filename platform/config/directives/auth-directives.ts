@@ -1,4 +1,14 @@
+import { isIP } from "node:net";
 import { OR_ALL, type DirectiveDef } from "./directive-def";
+
+/** `10.1.2.3`, `10.1` (whole leading octets), `10.0.0.0/8`, `::1`, `fe80::/10`. */
+function validIpSpec(spec: string): boolean {
+  const [addr, bits, extra] = spec.split("/");
+  if (extra !== undefined) return false;
+  const family = isIP(addr);
+  if (bits !== undefined) return family !== 0 && /^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32);
+  return family !== 0 || /^\d{1,3}(\.\d{1,3}){0,2}\.?$/.test(addr);
+}
 
 /** Require forms tsmod evaluates itself; anything else is refused at load time. */
 const REQUIRE_KINDS = new Set(["all", "valid-user", "user", "group", "ip"]);
@@ -37,6 +47,10 @@ export const authDirectives: DirectiveDef[] = [
       }
       if ((kind === "user" || kind === "group" || kind === "ip") && words.length < 2) {
         throw new Error(`Require ${kind} needs at least one name`);
+      }
+      if (kind === "ip") {
+        const bad = words.slice(1).find((w) => !validIpSpec(w));
+        if (bad) throw new Error(`ip '${bad}' is not an address, a network prefix or a CIDR range`);
       }
       const line = [kind, ...words.slice(1)];
       // Lines of one section accumulate (Apache's implicit RequireAny); a section that

@@ -1,14 +1,19 @@
 import { authDirectives } from "./auth-directives";
 import { coreDirectives } from "./core-directives";
 import type { DirectiveDef } from "./directive-def";
+import { logDirectives } from "./log-directives";
+import { filterDirectives } from "./filter-directives";
 import { proxyDirectives } from "./proxy-directives";
 import { tsmodDirectives } from "./tsmod-directives";
+import { webDirectives } from "./web-directives";
 
 export * from "./directive-def";
 export { LOG_LEVELS, parseListen } from "./core-directives";
 export { parseHandlerList, parseHandlerSpec, makeEntry } from "./tsmod-directives";
+export { resolveLogFormats } from "./log-directives";
+export { parseFilterNames } from "./filter-directives";
 
-const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...proxyDirectives];
+const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives, ...filterDirectives, ...proxyDirectives];
 
 const table = new Map<string, DirectiveDef>(ALL.map((d) => [d.name.toLowerCase(), d]));
 

@@ -1,0 +1,19 @@
+"use strict";
+const path = require("node:path");
+const { startProcess, startTsmod } = require("../servers");
+
+/**
+ * A 16 kB static page from the default handler (mapping, root containment, validators,
+ * streaming), against bare node:http doing stat + fs.createReadStream.
+ */
+module.exports = {
+  name: "static file (16 kB)",
+  startTsmod: async () => {
+    const s = await startTsmod(path.join(__dirname, "tsmod.conf"));
+    return { url: s.url + "/page.html", stop: s.stop };
+  },
+  startRaw: async () => {
+    const s = await startProcess([path.join(__dirname, "raw-server.js")]);
+    return { url: s.url + "/page.html", stop: s.stop };
+  },
+};

@@ -1,0 +1,2 @@
+export * as gzip from "./gzip";
+export { acceptsCoding, type CodingChoice } from "./accept-encoding";

@@ -1,0 +1,77 @@
+import type { HeaderRule } from "../config/model";
+import type { Request } from "../request";
+import type { Table } from "../table";
+
+/**
+ * Set on a request whose response is an error page (Apache's `ap_send_error_response`):
+ * only `Header always` rules apply to it, as mod_headers' error filter does.
+ */
+export const ERROR_RESPONSE_NOTE = "tsmod.error-response";
+
+/**
+ * Runs the `Header` rules in effect just before the status line goes out: plain
+ * (`onsuccess`) rules edit `headersOut` and are skipped on error responses; `always` rules
+ * edit `errHeadersOut`, which goes out with every response.
+ */
+export function applyHeaderRules(req: Request): void {
+  const rules = req._state.dir.headerRules;
+  if (!rules) return;
+  const isError = req.notes.has(ERROR_RESPONSE_NOTE);
+  for (const rule of rules.values()) {
+    if (isError && !rule.always) continue;
+    if (rule.env && req.subprocessEnv.has(rule.env.name) === rule.env.negate) continue;
+    applyRule(req, rule.always ? req.errHeadersOut : req.headersOut, rule);
+  }
+}
+
+function applyRule(req: Request, table: Table, rule: HeaderRule): void {
+  const name = rule.name;
+  switch (rule.action) {
+    case "set":
+      table.set(name, expand(req, rule.value));
+      return;
+    case "setifempty":
+      if (!table.has(name)) table.set(name, expand(req, rule.value));
+      return;
+    case "add":
+      table.add(name, expand(req, rule.value));
+      return;
+    case "append": {
+      const old = table.getAll(name);
+      table.set(name, [...old, expand(req, rule.value)].join(", "));
+      return;
+    }
+    case "merge": {
+      const old = table.getAll(name);
+      const value = expand(req, rule.value);
+      const tokens = old.flatMap((v) => v.split(",").map((t) => t.trim()));
+      if (!tokens.includes(value)) table.set(name, [...old, value].join(", "));
+      return;
+    }
+    case "unset":
+      table.delete(name);
+      return;
+    case "echo":
+      for (const [k, v] of req.headersIn) if (rule.pattern!.test(k)) table.add(k, v);
+      return;
+    case "edit":
+    case "edit*": {
+      const values = table.getAll(name);
+      if (values.length === 0) return;
+      table.delete(name);
+      for (const v of values) table.add(name, v.replace(rule.pattern!, rule.value));
+      return;
+    }
+  }
+}
+
+/** mod_headers' value specifiers: `%t` and `%D` in its `t=`/`D=` microsecond form. */
+function expand(req: Request, template: string): string {
+  if (!template.includes("%")) return template;
+  return template.replace(/%(%|t|D|\{([^}]*)\}e)/g, (_, spec: string, variable: string | undefined) => {
+    if (spec === "%") return "%";
+    if (spec === "t") return `t=${Math.round(Date.now() * 1000)}`;
+    if (spec === "D") return `D=${Math.round((Date.now() / 1000 - req.requestTime) * 1e6)}`;
+    return req.subprocessEnv.get(variable!) ?? "(null)";
+  });
+}

@@ -1,0 +1,64 @@
+import type { HeaderAction, HeaderRule } from "../config/model";
+
+const ACTIONS: ReadonlySet<string> = new Set<HeaderAction>(["set", "append", "add", "unset", "merge", "echo", "setifempty", "edit", "edit*"]);
+const NEEDS_VALUE: ReadonlySet<string> = new Set(["set", "append", "add", "merge", "setifempty"]);
+
+/** mod_headers value specifiers tsmod supports: `%%`, `%t`, `%D`, `%{VAR}e`. */
+const SPECIFIER = /%(?:%|t|D|\{[^}]*\}e)/g;
+
+/**
+ * Parses `Header [always|onsuccess] action name [value|pattern [replacement]] [env=[!]VAR]`
+ * (mod_headers syntax). Throws with a message for the config error.
+ */
+export function parseHeaderRule(args: string[]): HeaderRule {
+  const words = [...args];
+  let always = false;
+  const condition = words[0]?.toLowerCase();
+  if (condition === "always" || condition === "onsuccess") {
+    always = condition === "always";
+    words.shift();
+  }
+  const actionWord = (words.shift() ?? "").toLowerCase();
+  if (!ACTIONS.has(actionWord)) {
+    throw new Error(`Header: unknown action '${actionWord}' (one of ${[...ACTIONS].join(", ")})`);
+  }
+  const action = actionWord as HeaderAction;
+  const name = words.shift();
+  if (!name) throw new Error(`Header ${action} needs a header name`);
+  let env: HeaderRule["env"] = null;
+  const last = words[words.length - 1];
+  if (last !== undefined && /^(env|expr)=|^early$/i.test(last)) {
+    words.pop();
+    const m = /^env=(!?)(.+)$/i.exec(last);
+    if (!m) throw new Error(`Header: the condition '${last}' is not supported (only env=[!]VARIABLE)`);
+    env = { name: m[2], negate: m[1] === "!" };
+  }
+  let pattern: RegExp | null = null;
+  let value = "";
+  if (action === "edit" || action === "edit*") {
+    if (words.length !== 2) throw new Error(`Header ${action} takes a header name, a regular expression and a replacement`);
+    pattern = compile(words[0], action === "edit*" ? "g" : "");
+    value = words[1];
+  } else if (action === "echo") {
+    if (words.length !== 0) throw new Error("Header echo takes only a header name or regular expression");
+    // Apache matches the name as an unanchored regular expression; header names ignore case.
+    pattern = compile(name, "i");
+  } else if (NEEDS_VALUE.has(action)) {
+    if (words.length !== 1) throw new Error(`Header ${action} takes a header name and one value`);
+    value = words[0];
+    const rest = value.replace(SPECIFIER, "");
+    const bad = /%(\{[^}]*\}.|.)?/.exec(rest);
+    if (bad) throw new Error(`Header: unsupported format specifier '${bad[0]}' in '${value}' (use %%, %t, %D or %{VAR}e)`);
+  } else if (words.length !== 0) {
+    throw new Error(`Header ${action} takes only a header name`);
+  }
+  return { always, action, name, pattern, value, env };
+}
+
+function compile(source: string, flags: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (e) {
+    throw new Error(`Header: invalid regular expression '${source}': ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,95 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { DirConfig } from "../config/model";
+import { ErrorCode, TsmodError } from "../errors";
+import { requestBody } from "../filters";
+import { DEFAULT_FORM_LIMITS, parseForm, type FieldStorage, type FormLimits } from "../forms";
+import type { Request } from "./request";
+
+/** `TsOption tsmod.form.*` keys and the limits they set. */
+const LIMIT_OPTIONS: Array<[string, keyof FormLimits]> = [
+  ["tsmod.form.max_fields", "maxFields"],
+  ["tsmod.form.max_field_size", "maxFieldSize"],
+  ["tsmod.form.max_file_size", "maxFileSize"],
+  ["tsmod.form.max_files", "maxFiles"],
+];
+
+export interface FormSettings {
+  readonly limits: FormLimits;
+  readonly tmpDir: string;
+  readonly keepBlank: boolean;
+}
+
+/** Computed once per merged configuration (those are cached), not per request. */
+const settingsCache = new WeakMap<DirConfig, FormSettings>();
+
+export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
+  let s = settingsCache.get(dir);
+  if (s) return s;
+  const limits: FormLimits = { ...DEFAULT_FORM_LIMITS };
+  for (const [key, field] of LIMIT_OPTIONS) {
+    const v = dir.options.get(key);
+    if (v) {
+      if (!/^\d+$/.test(v)) throw new TsmodError(ErrorCode.FORM_MALFORMED, `TsOption ${key} must be a whole number, not '${v}'`, 500);
+      limits[field] = Number(v);
+    }
+  }
+  // LimitRequestBody is the one knob for the whole body, forms included: raising it (or 0,
+  // unlimited) must let a bigger upload through, not stop at the form default.
+  limits.maxBodySize = bodyLimit > 0 ? bodyLimit : Infinity;
+  const tmpDir = dir.options.get("tsmod.form.tmp_dir") || path.join(os.tmpdir(), "tsmod-uploads");
+  fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  s = { limits, tmpDir, keepBlank: dir.options.get("tsmod.form.keep_blank") === "1" };
+  settingsCache.set(dir, s);
+  return s;
+}
+
+/**
+ * Parses a request's form once: the query string, then an urlencoded or multipart body.
+ * Uploads go to temporary files removed when the request ends. A body that stalls for
+ * `Timeout` seconds answers 408.
+ */
+export async function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
+  const state = req._state;
+  if (state.body && state.body.bytesRead > 0) {
+    throw new TsmodError(
+      ErrorCode.BODY_CONSUMED,
+      "req.form(): the request body was already read with req.read(); call req.form() before reading the body yourself",
+    );
+  }
+  const settings = formSettings(state.dir, bodyLimit);
+  const raw = req.raw;
+  const lengthHeader = req.headersIn.get("content-length");
+  const hasBody = req.method !== "GET" && req.method !== "HEAD" && (Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding"));
+  // Input filters see the body before the form parser does; their output has a length of its own.
+  const body = hasBody ? requestBody(req) : null;
+  const filtered = body !== null && body !== raw;
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const stall = () => abort.abort(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): the form body stopped arriving", 408));
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(stall, timeoutMs);
+  };
+  if (hasBody) {
+    touch();
+    raw.on("data", touch);
+  }
+  try {
+    const form = await parseForm(
+      {
+        query: req.args || null,
+        contentType: req.headersIn.get("content-type"),
+        contentLength: lengthHeader === undefined || filtered ? undefined : Number(lengthHeader),
+        body,
+      },
+      { tmpDir: settings.tmpDir, limits: settings.limits, keepBlank: settings.keepBlank, signal: abort.signal },
+    );
+    req.registerCleanup(() => form.dispose());
+    return form;
+  } finally {
+    clearTimeout(timer);
+    raw.off("data", touch);
+  }
+}

@@ -1,0 +1,3 @@
+export { defaultHandler } from "./default-handler";
+export { isHtFile } from "./protected-files";
+export { parseRange, type ByteRange } from "./byte-ranges";

@@ -1,0 +1,27 @@
+import { OK, type Request } from "../platform";
+import { bindArguments } from "./bind-arguments";
+import { locateModule } from "./locate-module";
+import { checkMethod } from "./methods";
+import { resolveTarget } from "./resolve-target";
+import { sendResult } from "./send-result";
+import { signatureOf } from "./signature";
+import { sourceFacts } from "./source-facts";
+
+/**
+ * `TsHandler tsmod/publisher`: calls the exported function a URL names
+ * (`/dir/module/func?arg=...`) with the request's fields as its arguments, and sends what it
+ * returns. Modules load through the request's interpreter registry, like handler modules.
+ */
+export async function handler(req: Request): Promise<number> {
+  const target = locateModule(req);
+  const exports = req.importModule(target.file);
+  const facts = sourceFacts(exports, target.file);
+  const { fn, self, methods } = await resolveTarget(req, exports, facts, target);
+  checkMethod(req, methods);
+  const signature = signatureOf(fn, facts);
+  const form = signature.usesForm ? await req.form() : null;
+  const args = bindArguments(signature.params, form, req, `${target.label}: ${target.names.join("/")}`);
+  const result: unknown = await fn.apply(self, args);
+  await sendResult(req, result);
+  return OK;
+}

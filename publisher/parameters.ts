@@ -1,0 +1,121 @@
+import type * as TS from "typescript";
+import { typescript } from "../platform";
+
+/**
+ * When a field's value is an array: `always` (declared `string[]` or defaulted to `[]`),
+ * `when-repeated` (declared `string | string[]`), `never` (the first value is passed).
+ */
+export type ArrayMode = "always" | "when-repeated" | "never";
+
+export interface FieldSpec {
+  readonly name: string;
+  /** No default value and not marked `?`: an absent field is a 400. */
+  readonly required: boolean;
+  readonly array: ArrayMode;
+}
+
+/** How one parameter is filled. */
+export type ParamSpec =
+  | { readonly kind: "req" }
+  | { readonly kind: "field"; readonly field: FieldSpec }
+  /** A destructured object: all fields, the named ones as declared. */
+  | { readonly kind: "fields"; readonly named: readonly FieldSpec[] }
+  /** `...rest`: one element, the object of all fields (mod_python's `**kw`). */
+  | { readonly kind: "rest" }
+  | { readonly kind: "unbindable"; readonly text: string };
+
+/** The parameter named `req` receives the request (also as a property of a destructured one). */
+export const REQUEST_PARAMETER = "req";
+
+/**
+ * Describes parameters from their declarations. The same reading serves the compiled
+ * function (names, defaults) and its TypeScript declaration (which adds `?` and array types).
+ */
+export function describeParameters(parameters: readonly TS.ParameterDeclaration[]): ParamSpec[] {
+  const ts = typescript();
+  const specs: ParamSpec[] = [];
+  for (const p of parameters) {
+    if (ts.isIdentifier(p.name) && p.name.text === "this") continue;
+    if (p.dotDotDotToken) {
+      specs.push({ kind: "rest" });
+    } else if (ts.isIdentifier(p.name)) {
+      specs.push(p.name.text === REQUEST_PARAMETER ? { kind: "req" } : { kind: "field", field: fieldSpec(p.name.text, p.questionToken !== undefined, p.initializer, p.type) });
+    } else if (ts.isObjectBindingPattern(p.name)) {
+      specs.push({ kind: "fields", named: objectFields(p.name, p.type) });
+    } else {
+      specs.push({ kind: "unbindable", text: p.getText() });
+    }
+  }
+  return specs;
+}
+
+function objectFields(pattern: TS.ObjectBindingPattern, type: TS.TypeNode | undefined): FieldSpec[] {
+  const ts = typescript();
+  const members = new Map<string, TS.PropertySignature>();
+  if (type && ts.isTypeLiteralNode(type)) {
+    for (const m of type.members) if (ts.isPropertySignature(m) && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) members.set(m.name.text, m);
+  }
+  const fields: FieldSpec[] = [];
+  for (const element of pattern.elements) {
+    if (element.dotDotDotToken) continue;
+    const key = element.propertyName ?? element.name;
+    if (!(ts.isIdentifier(key) || ts.isStringLiteral(key))) continue;
+    const member = members.get(key.text);
+    fields.push(fieldSpec(key.text, member?.questionToken !== undefined, element.initializer, member?.type));
+  }
+  return fields;
+}
+
+function fieldSpec(name: string, optional: boolean, initializer: TS.Expression | undefined, type: TS.TypeNode | undefined): FieldSpec {
+  const ts = typescript();
+  const array: ArrayMode = initializer && ts.isArrayLiteralExpression(initializer) ? "always" : type ? arrayModeOf(type) : "never";
+  return { name, required: !optional && initializer === undefined, array };
+}
+
+function arrayModeOf(type: TS.TypeNode): ArrayMode {
+  const ts = typescript();
+  if (ts.isParenthesizedTypeNode(type)) return arrayModeOf(type.type);
+  if (ts.isTypeOperatorNode(type)) return arrayModeOf(type.type);
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return "always";
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(Readonly)?Array$/.test(type.typeName.text)) return "always";
+  if (ts.isUnionTypeNode(type)) {
+    const modes = type.types.map(arrayModeOf);
+    if (modes.every((m) => m === "always")) return "always";
+    if (modes.some((m) => m !== "never")) return "when-repeated";
+  }
+  return "never";
+}
+
+/** A key that is equal for a compiled function and its TypeScript declaration. */
+export function shapeKey(name: string, specs: readonly ParamSpec[]): string {
+  const parts = specs.map((s) => (s.kind === "req" ? REQUEST_PARAMETER : s.kind === "field" ? s.field.name : s.kind === "fields" ? `{${s.named.map((f) => f.name).join(",")}}` : s.kind === "rest" ? "..." : "?"));
+  return `${name}(${parts.join(",")})`;
+}
+
+/**
+ * The parameters of a live function, from its source text (`fn.toString()`): a function or
+ * arrow expression, or a method (`name(a, b) {...}`, which parses only inside an object literal).
+ */
+export function parametersOfFunction(fn: Function): readonly TS.ParameterDeclaration[] {
+  const ts = typescript();
+  const source = Function.prototype.toString.call(fn);
+  const asExpression = firstExpression(`(${source})`);
+  if (asExpression && (ts.isFunctionExpression(asExpression) || ts.isArrowFunction(asExpression))) return asExpression.parameters;
+  const asObject = firstExpression(`({${source}})`);
+  if (asObject && ts.isObjectLiteralExpression(asObject)) {
+    const method = asObject.properties[0];
+    if (method && ts.isMethodDeclaration(method)) return method.parameters;
+  }
+  return [];
+}
+
+function firstExpression(text: string): TS.Expression | undefined {
+  const ts = typescript();
+  const file = ts.createSourceFile("fn.js", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  if (file.statements.length !== 1) return undefined;
+  const statement = file.statements[0];
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  let expression: TS.Expression = statement.expression;
+  while (ts.isParenthesizedExpression(expression)) expression = expression.expression;
+  return expression;
+}

@@ -1,0 +1,22 @@
+export { getSession } from "./get-session";
+export type { JsonValue } from "./json-value";
+export { Session } from "./session";
+export {
+  DEFAULT_COOKIE_NAME,
+  DEFAULT_LOCK_TIMEOUT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  readSessionConfig,
+  STORE_TYPES,
+  type SessionConfig,
+  type StoreType,
+} from "./session-config";
+export { isValidSessionId, newSessionId } from "./session-id";
+export { type Clock, SessionManager, type SessionManagerOptions } from "./session-manager";
+export type { SessionRequest } from "./session-request";
+export type { SessionCookie, SessionRecord, SessionStore, StoreCapabilities, StoreLock } from "./session-store";
+export { CookieStore } from "./stores/cookie-store";
+export type { StoreEnvironment } from "./stores/create-store";
+export { MemoryStore } from "./stores/memory-store";
+export { PostgresStore, type PostgresStoreOptions } from "./stores/postgres-store";
+export { SqliteStore } from "./stores/sqlite-store";
+export { sessionExtensions } from "./request-sessions";

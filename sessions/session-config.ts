@@ -1,0 +1,108 @@
+import { ErrorCode, TsmodError } from "../platform";
+import { isCookieAttributeValue, isCookieName } from "./session-cookie";
+
+export const STORE_TYPES = ["memory", "sqlite", "postgres", "cookie"] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
+
+/** The session settings of one request, read from its TsOptions. */
+export interface SessionConfig {
+  /** tsmod.session.type (default sqlite). */
+  readonly type: StoreType;
+  /** tsmod.session.database: SQLite file path or PostgreSQL URL. */
+  readonly database: string | undefined;
+  /** tsmod.session.database_directory: folder of the SQLite file when no database is given. */
+  readonly databaseDirectory: string | undefined;
+  /** tsmod.session.cookie_name (default tsmodsid). */
+  readonly cookieName: string;
+  /** tsmod.session.timeout in seconds (default 1800). */
+  readonly timeout: number;
+  /** tsmod.session.lock_timeout, converted to milliseconds (default 10 s). */
+  readonly lockTimeoutMs: number;
+  /** tsmod.session.application_path (default /). */
+  readonly path: string;
+  /** tsmod.session.application_domain (default: none, i.e. the request's host only). */
+  readonly domain: string | undefined;
+  /** tsmod.session.secure: mark the cookie Secure even on plain HTTP (behind a TLS proxy). */
+  readonly secure: boolean;
+  /** tsmod.secret: key for the cookie store's sealed data. */
+  readonly secret: string | undefined;
+}
+
+export const DEFAULT_COOKIE_NAME = "tsmodsid";
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 10;
+/** iron's own minimum password length. */
+export const MIN_SECRET_LENGTH = 32;
+
+type Options = { get(name: string): string | undefined };
+
+export function readSessionConfig(options: Options): SessionConfig {
+  const read = (name: string): string | undefined => {
+    const value = options.get(name)?.trim();
+    return value === "" ? undefined : value;
+  };
+  const type = parseType(read("tsmod.session.type"));
+  const database = read("tsmod.session.database");
+  const secret = read("tsmod.secret");
+  if (type === "postgres" && database === undefined) {
+    fail("tsmod.session.database", "is required for tsmod.session.type postgres (a postgres:// URL)");
+  }
+  if (type === "postgres" && !/^postgres(ql)?:\/\//.test(database ?? "")) {
+    fail("tsmod.session.database", `must be a postgres:// URL for tsmod.session.type postgres`);
+  }
+  if (type === "cookie" && (secret === undefined || secret.length < MIN_SECRET_LENGTH)) {
+    fail("tsmod.secret", `must be set to at least ${MIN_SECRET_LENGTH} characters for tsmod.session.type cookie`);
+  }
+  const cookieName = read("tsmod.session.cookie_name") ?? DEFAULT_COOKIE_NAME;
+  if (!isCookieName(cookieName)) fail("tsmod.session.cookie_name", `is not a valid cookie name: "${cookieName}"`);
+  const path = read("tsmod.session.application_path") ?? "/";
+  if (!path.startsWith("/") || !isCookieAttributeValue(path)) {
+    fail("tsmod.session.application_path", `must be a URL path starting with /, got "${path}"`);
+  }
+  const domain = read("tsmod.session.application_domain");
+  if (domain !== undefined && !isCookieAttributeValue(domain)) {
+    fail("tsmod.session.application_domain", `is not a valid cookie domain: "${domain}"`);
+  }
+  return {
+    type,
+    database,
+    databaseDirectory: read("tsmod.session.database_directory"),
+    cookieName,
+    timeout: parseSeconds("tsmod.session.timeout", read("tsmod.session.timeout"), DEFAULT_TIMEOUT_SECONDS, true),
+    lockTimeoutMs:
+      parseSeconds("tsmod.session.lock_timeout", read("tsmod.session.lock_timeout"), DEFAULT_LOCK_TIMEOUT_SECONDS, false) *
+      1000,
+    path,
+    domain,
+    secure: parseFlag("tsmod.session.secure", read("tsmod.session.secure")),
+    secret,
+  };
+}
+
+function parseType(value: string | undefined): StoreType {
+  if (value === undefined) return "sqlite";
+  const type = value.toLowerCase();
+  if ((STORE_TYPES as readonly string[]).includes(type)) return type as StoreType;
+  return fail("tsmod.session.type", `must be one of ${STORE_TYPES.join(", ")}, got "${value}"`);
+}
+
+function parseSeconds(name: string, value: string | undefined, fallback: number, whole: boolean): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  const valid = /^\d+(\.\d+)?$/.test(value) && seconds > 0 && (!whole || Number.isInteger(seconds));
+  if (!valid) fail(name, `must be a positive ${whole ? "whole " : ""}number of seconds, got "${value}"`);
+  return seconds;
+}
+
+/** mod_python's true_or_false, plus Apache's On/Off. */
+function parseFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const flag = value.toLowerCase();
+  if (["on", "yes", "true", "1"].includes(flag)) return true;
+  if (["off", "no", "false", "0"].includes(flag)) return false;
+  return fail(name, `must be On or Off, got "${value}"`);
+}
+
+function fail(option: string, problem: string): never {
+  throw new TsmodError(ErrorCode.SESSION_CONFIG, `TsOption ${option} ${problem}`);
+}

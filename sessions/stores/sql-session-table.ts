@@ -1,0 +1,127 @@
+import { type ColumnType, type Kysely, type Migration, Migrator } from "kysely";
+import { expiresAt, type SessionRecord } from "../session-store";
+
+/** Milliseconds since the epoch in a BIGINT: pg returns it as a string, SQLite as a number. */
+type Millis = ColumnType<number | string, number, number>;
+
+interface SessionsTable {
+  id: string;
+  data: string;
+  created: Millis;
+  accessed: Millis;
+  timeout: number;
+  /** accessed + timeout, indexed so cleanup never scans the whole table. */
+  expires: Millis;
+}
+
+/** SQLite's cross-process session locks (PostgreSQL uses advisory locks instead). */
+export interface SessionLocksTable {
+  id: string;
+  /** Random per acquisition, so only the holder's release deletes the row. */
+  owner: string;
+  pid: number;
+  /** Random per loaded library: tells a live holder from a dead one that had our pid. */
+  process: string;
+}
+
+export interface SessionDatabase {
+  tsmod_sessions: SessionsTable;
+  tsmod_session_locks: SessionLocksTable;
+}
+
+export type SessionDb = Kysely<SessionDatabase>;
+
+/**
+ * The schema as kysely migrations. Every step is IF NOT EXISTS so a process that lost a
+ * start-up race re-runs it harmlessly. The migration tables have their own names so an
+ * application's own kysely migrations in the same database are never mixed with ours.
+ */
+export const SESSIONS_MIGRATIONS: Record<string, Migration> = {
+  "2025_06_01_001_sessions": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("tsmod_sessions")
+        .ifNotExists()
+        .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("created", "bigint", (c) => c.notNull())
+        .addColumn("accessed", "bigint", (c) => c.notNull())
+        .addColumn("timeout", "integer", (c) => c.notNull())
+        .addColumn("expires", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("tsmod_sessions_expires")
+        .ifNotExists()
+        .on("tsmod_sessions")
+        .column("expires")
+        .execute();
+    },
+  },
+};
+
+export const SESSION_LOCKS_MIGRATIONS: Record<string, Migration> = {
+  "2025_06_01_002_session_locks": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("tsmod_session_locks")
+        .ifNotExists()
+        .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("owner", "varchar(64)", (c) => c.notNull())
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .addColumn("process", "varchar(64)", (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export async function migrateSessionTables(db: SessionDb, migrations: Record<string, Migration>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: "tsmod_session_migrations",
+    migrationLockTableName: "tsmod_session_migration_lock",
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}
+
+export async function selectSession(db: SessionDb, id: string): Promise<SessionRecord | undefined> {
+  const row = await db
+    .selectFrom("tsmod_sessions")
+    .select(["id", "data", "created", "accessed", "timeout"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    id: row.id,
+    data: row.data,
+    created: Number(row.created),
+    accessed: Number(row.accessed),
+    timeout: Number(row.timeout),
+  };
+}
+
+export async function upsertSession(db: SessionDb, record: SessionRecord): Promise<void> {
+  const row = { ...record, expires: expiresAt(record) };
+  await db
+    .insertInto("tsmod_sessions")
+    .values(row)
+    .onConflict((oc) =>
+      oc.column("id").doUpdateSet({
+        data: row.data,
+        accessed: row.accessed,
+        timeout: row.timeout,
+        expires: row.expires,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteSession(db: SessionDb, id: string): Promise<void> {
+  await db.deleteFrom("tsmod_sessions").where("id", "=", id).execute();
+}
+
+export async function deleteExpiredSessions(db: SessionDb, now: number): Promise<number> {
+  const result = await db.deleteFrom("tsmod_sessions").where("expires", "<", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,146 @@
+import * as path from "node:path";
+import { request, startSite, type TestSite } from "../helpers/site";
+
+const HTDOCS = path.resolve(__dirname, "../fixtures/htdocs");
+
+const files = {
+  "app/count.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const s = await req.getSession();
+  const n = (s.get<number>("n") ?? 0) + 1;
+  await new Promise((r) => setTimeout(r, 5));
+  s.set("n", n);
+  await s.save();
+  await req.write(String(n));
+  return OK;
+}
+export async function login(req: Request): Promise<number> {
+  const s = await req.getSession();
+  const before = s.id;
+  s.set("user", "alice");
+  await s.regenerate();
+  await s.save();
+  await req.write(before === s.id ? "same id" : "new id");
+  return OK;
+}
+export async function logout(req: Request): Promise<number> {
+  const s = await req.getSession();
+  await s.invalidate();
+  await req.write("bye");
+  return OK;
+}
+export async function redirecting(req: Request): Promise<number> {
+  const s = await req.getSession();
+  s.set("from", "first");
+  await s.save();
+  await req.internalRedirect("/count-redirected");
+  return OK;
+}
+export async function redirected(req: Request): Promise<number> {
+  const s = await req.getSession();
+  await req.write("redirected sees " + s.get("from"));
+  return OK;
+}
+`,
+};
+
+const config = `ServerName sessions.test
+DocumentRoot ${HTDOCS}
+TsOption tsmod.session.database_directory @DIR@/sessions
+<VirtualHost *>
+  ServerName test_Session_Session
+  DocumentRoot ${HTDOCS}
+  <Directory ${HTDOCS}>
+    SetHandler tsmod
+    TsHandler tests::Session_Session
+    TsOption tsmod.session.application_path /path
+    TsOption tsmod.session.application_domain test_Session_Session
+    TsDebug On
+  </Directory>
+</VirtualHost>
+<VirtualHost *>
+  ServerName app
+  DocumentRoot ${HTDOCS}
+  <Location /count>
+    SetHandler tsmod
+    TsHandler app/count
+  </Location>
+  <Location /login>
+    SetHandler tsmod
+    TsHandler app/count::login
+  </Location>
+  <Location /logout>
+    SetHandler tsmod
+    TsHandler app/count::logout
+  </Location>
+  <Location /redirecting>
+    SetHandler tsmod
+    TsHandler app/count::redirecting
+  </Location>
+  <Location /count-redirected>
+    SetHandler tsmod
+    TsHandler app/count::redirected
+  </Location>
+  <Location /down>
+    SetHandler tsmod
+    TsHandler app/count
+    TsOption tsmod.session.type postgres
+    TsOption tsmod.session.database postgres://postgres@127.0.0.1:1/nothing
+  </Location>
+</VirtualHost>`;
+
+const sidOf = (setCookie: string[] | undefined) => /tsmodsid=([^;]+)/.exec((setCookie ?? []).join("\n"))?.[1];
+
+describe("sessions through the server (group H)", () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await startSite(config, files);
+  });
+  afterAll(() => site.close());
+
+  test("H1 a new session sets the cookie with path and domain from the options, and is found again", async () => {
+    const first = await request(site, "/tests.ts", { host: "test_Session_Session" });
+    expect(first.body).toBe("test ok");
+    const setCookie = first.headers["set-cookie"]![0];
+    expect(setCookie).toMatch(/^tsmodsid=[0-9a-f]{32}; /);
+    const attrs = Object.fromEntries(setCookie.split("; ").map((p) => p.split("=")));
+    expect(attrs.Path).toBe("/path");
+    expect(attrs.Domain).toBe("test_Session_Session");
+    expect(setCookie).toContain("HttpOnly");
+    const second = await request(site, "/tests.ts", { host: "test_Session_Session", headers: { cookie: setCookie } });
+    expect(second.body).toBe("test ok");
+    expect(second.headers["set-cookie"]).toBeUndefined();
+  });
+
+  test.each(["/path/traversal/attack/bad", "abcdef".repeat(64)])("H2 an illegal session id is replaced: %s", async (bad) => {
+    const r = await request(site, "/tests.ts", { host: "test_Session_Session", headers: { cookie: `tsmodsid=${bad}; path=/` } });
+    expect(r.status).toBe(200);
+    expect(sidOf(r.headers["set-cookie"] as string[])).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test("concurrent requests of one session never lose writes", async () => {
+    const first = await request(site, "/count", { host: "app" });
+    const cookie = `tsmodsid=${sidOf(first.headers["set-cookie"] as string[])}`;
+    const results = await Promise.all(Array.from({ length: 10 }, () => request(site, "/count", { host: "app", headers: { cookie } })));
+    expect(results.map((r) => Number(r.body)).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  test("regenerate() gives a new id (against fixation); invalidate() expires the cookie", async () => {
+    const r = await request(site, "/login", { host: "app" });
+    expect(r.body).toBe("new id");
+    const cookie = `tsmodsid=${sidOf(r.headers["set-cookie"] as string[])}`;
+    const out = await request(site, "/logout", { host: "app", headers: { cookie } });
+    expect(out.headers["set-cookie"]!.join()).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
+  });
+
+  test("an internal redirect shares the session (no self-deadlock)", async () => {
+    const r = await request(site, "/redirecting", { host: "app" });
+    expect(r.body).toBe("redirected sees first");
+  });
+
+  test("an unreachable session database answers 503 with a clear log line", async () => {
+    const r = await request(site, "/down", { host: "app" });
+    expect(r.status).toBe(503);
+    expect(site.log.join("\n")).toMatch(/session store "postgres" is unavailable/);
+  });
+});

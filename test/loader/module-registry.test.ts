@@ -1,0 +1,302 @@
+/*
+ * The registry on its own: the invalidation graph, hand-over hooks, the mtime fallback with a
+ * fake clock, TsAutoReload Off, node_modules, separate interpreters, and FileWatcher.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FileWatcher, ModuleRegistry, type RegistryOptions } from "../../platform/loader";
+import { waitFor, writeTree } from "../helpers/site";
+
+/** Modules report to the test through a built-in, the one object both realms share. */
+interface Probe {
+  events: string[];
+}
+
+function setup(files: Record<string, string>, extra: Partial<RegistryOptions> = {}) {
+  const dir = writeTree(files);
+  const probe: Probe = { events: [] };
+  const logged: string[] = [];
+  const registry = new ModuleRegistry("test", {
+    builtins: new Map([["tsmod/probe", probe]]),
+    log: (m) => logged.push(m),
+    ...extra,
+  });
+  const file = (rel: string) => path.join(dir, rel);
+  return { dir, probe, registry, logged, file };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tracked<T extends { dir: string }>(s: T): T {
+  dirs.push(s.dir);
+  return s;
+}
+
+describe("invalidation graph", () => {
+  const files = {
+    "a.ts": `import { b } from "./b"; export const a = () => "a" + b();`,
+    "b.ts": `import { c } from "./c"; export const b = () => "b" + c();`,
+    "c.ts": `export const c = () => "c";`,
+    "d.ts": `import { c } from "./c"; export const d = () => "d" + c();`,
+    "e.ts": `export const e = 1;`,
+  };
+
+  test("records both directions of every import edge", () => {
+    const { registry, file } = tracked(setup(files));
+    registry.load(file("a.ts"));
+    registry.load(file("d.ts"));
+    expect([...registry.get(file("a.ts"))!.dependencies]).toEqual([file("b.ts")]);
+    expect([...registry.get(file("c.ts"))!.dependents].sort()).toEqual([file("b.ts"), file("d.ts")]);
+    expect([...registry.loaded()].map((m) => path.basename(m.filename)).sort()).toEqual(["a.ts", "b.ts", "c.ts", "d.ts"]);
+  });
+
+  test("a leaf drops every module that imports it, directly or not, and nothing else", () => {
+    const { registry, file } = tracked(setup(files));
+    registry.load(file("a.ts"));
+    registry.load(file("d.ts"));
+    registry.load(file("e.ts"));
+    const dropped = registry.invalidate(file("c.ts")).map((m) => path.basename(m.filename));
+    expect(dropped.sort()).toEqual(["a.ts", "b.ts", "c.ts", "d.ts"]);
+    expect(registry.get(file("e.ts"))).toBeDefined();
+  });
+
+  test("a middle module drops its importers but keeps its own imports loaded", () => {
+    const { registry, file } = tracked(setup(files));
+    registry.load(file("a.ts"));
+    registry.load(file("d.ts"));
+    const cBefore = registry.load(file("c.ts"));
+    expect(registry.invalidate(file("b.ts")).map((m) => path.basename(m.filename)).sort()).toEqual(["a.ts", "b.ts"]);
+    expect(registry.get(file("c.ts"))!.dependents).toEqual(new Set([file("d.ts")]));
+    registry.load(file("a.ts"));
+    expect(registry.load(file("c.ts"))).toBe(cBefore);
+    expect(registry.get(file("c.ts"))!.dependents).toEqual(new Set([file("b.ts"), file("d.ts")]));
+  });
+
+  test("an import cycle is dropped as a whole without looping", () => {
+    const { registry, file } = tracked(
+      setup({
+        "x.ts": `import * as y from "./y"; export const name = "x"; export const other = () => y.name;`,
+        "y.ts": `import * as x from "./x"; export const name = "y"; export const other = () => x.name;`,
+      }),
+    );
+    const x = registry.load(file("x.ts")) as { other: () => string };
+    expect(x.other()).toBe("y");
+    expect(registry.invalidate(file("y.ts")).map((m) => path.basename(m.filename)).sort()).toEqual(["x.ts", "y.ts"]);
+    expect([...registry.loaded()]).toEqual([]);
+  });
+
+  test("a module that throws while loading is not kept, and its import edges go with it", () => {
+    const { registry, file } = tracked(
+      setup({
+        "bad.ts": `import { c } from "./c"; c(); throw new Error("boom at load");`,
+        "c.ts": `export const c = () => "c";`,
+      }),
+    );
+    expect(() => registry.load(file("bad.ts"))).toThrow("boom at load");
+    expect(registry.get(file("bad.ts"))).toBeUndefined();
+    expect(registry.get(file("c.ts"))!.dependents.size).toBe(0);
+    fs.writeFileSync(file("bad.ts"), `export const fixed = true;`);
+    expect(registry.load(file("bad.ts"))).toEqual({ fixed: true });
+  });
+
+  test("a syntax error is reported as file:line:column", () => {
+    const { registry, file } = tracked(setup({ "syn.ts": `export const a = 1;\nexport const b = (;\n` }));
+    expect(() => registry.load(file("syn.ts"))).toThrow(`${file("syn.ts")}:2:`);
+  });
+});
+
+describe("hand-over", () => {
+  const counter = (version: number) => `
+    import { events } from "tsmod/probe";
+    export const state = { count: 0, version: ${version} };
+    export function __reload__(previous: { state: { count: number; version: number } }) {
+      state.count = previous.state.count;
+      events.push("reload v" + previous.state.version + " -> v${version}");
+    }
+    export function __unload__() { events.push("unload v${version}"); }
+  `;
+
+  test("__reload__ gets the old exports first, then the old module's __unload__ runs", () => {
+    const { registry, file, probe, logged } = tracked(setup({ "m.ts": counter(1) }));
+    const v1 = registry.load(file("m.ts")) as { state: { count: number } };
+    v1.state.count = 5;
+    fs.writeFileSync(file("m.ts"), counter(2));
+    registry.invalidate(file("m.ts"));
+    const v2 = registry.load(file("m.ts")) as { state: { count: number } };
+    expect(v2).not.toBe(v1);
+    expect(v2.state.count).toBe(5);
+    expect(probe.events).toEqual(["reload v1 -> v2", "unload v1"]);
+    expect(logged).toContain(`interpreter test: reloaded module ${file("m.ts")} (changed: ${file("m.ts")})`);
+  });
+
+  test("a dependent's reload names the file that changed", () => {
+    const { registry, file, logged } = tracked(
+      setup({ "top.ts": `import { x } from "./lib"; export const y = x;`, "lib.ts": `export const x = 1;` }),
+    );
+    registry.load(file("top.ts"));
+    registry.invalidate(file("lib.ts"));
+    registry.load(file("top.ts"));
+    expect(logged).toContain(`interpreter test: reloaded module ${file("top.ts")} (changed: ${file("lib.ts")})`);
+    expect(logged).toContain(`interpreter test: reloaded module ${file("lib.ts")} (changed: ${file("lib.ts")})`);
+  });
+
+  test("a broken edit in between: the last good version is handed over once the fix loads", () => {
+    const { registry, file, probe } = tracked(setup({ "m.ts": counter(1) }));
+    (registry.load(file("m.ts")) as { state: { count: number } }).state.count = 7;
+    fs.writeFileSync(file("m.ts"), `export const broken = (;`);
+    registry.invalidate(file("m.ts"));
+    expect(() => registry.load(file("m.ts"))).toThrow();
+    expect(() => registry.load(file("m.ts"))).toThrow();
+    fs.writeFileSync(file("m.ts"), counter(3));
+    expect((registry.load(file("m.ts")) as { state: { count: number } }).state.count).toBe(7);
+    expect(probe.events).toEqual(["reload v1 -> v3", "unload v1"]);
+  });
+
+  test("hooks that throw are logged; the new module serves anyway", () => {
+    const { registry, file, logged } = tracked(setup({ "m.ts": `export function __unload__() { throw new Error("unload broke"); }` }));
+    registry.load(file("m.ts"));
+    fs.writeFileSync(file("m.ts"), `export function __reload__() { throw new Error("reload broke"); }\nexport const ok = 1;`);
+    registry.invalidate(file("m.ts"));
+    expect(registry.load(file("m.ts")).ok).toBe(1);
+    expect(logged.some((l) => l.includes("__reload__ of") && l.includes("reload broke"))).toBe(true);
+    expect(logged.some((l) => l.includes("__unload__ of") && l.includes("unload broke"))).toBe(true);
+  });
+
+  test("close() unloads loaded and retired modules", () => {
+    const { registry, file, probe } = tracked(
+      setup({ "a.ts": `import { events } from "tsmod/probe"; export function __unload__() { events.push("a"); }`, "b.ts": `import { events } from "tsmod/probe"; export function __unload__() { events.push("b"); }` }),
+    );
+    registry.load(file("a.ts"));
+    registry.load(file("b.ts"));
+    registry.invalidate(file("b.ts"));
+    registry.close();
+    expect(probe.events.sort()).toEqual(["a", "b"]);
+    expect([...registry.loaded()]).toEqual([]);
+  });
+});
+
+describe("finding changes without a watcher", () => {
+  test("the file is looked at again only after the check interval, on use", () => {
+    let now = 1000;
+    const { registry, file } = tracked(setup({ "m.ts": `export const v = 1;` }, { now: () => now }));
+    expect(registry.load(file("m.ts")).v).toBe(1);
+    fs.writeFileSync(file("m.ts"), `export const v = 22;`);
+    now += 999;
+    expect(registry.load(file("m.ts")).v).toBe(1);
+    now += 1;
+    expect(registry.load(file("m.ts")).v).toBe(22);
+  });
+
+  test("a changed import is found through the module that uses it", () => {
+    let now = 0;
+    const { registry, file } = tracked(
+      setup({ "top.ts": `import { x } from "./deep/mid"; export const v = x;`, "deep/mid.ts": `export { x } from "./leaf";`, "deep/leaf.ts": `export const x = "old";` }, { now: () => now }),
+    );
+    expect(registry.load(file("top.ts")).v).toBe("old");
+    fs.writeFileSync(file("deep/leaf.ts"), `export const x = "new!";`);
+    now += 1000;
+    expect(registry.load(file("top.ts")).v).toBe("new!");
+  });
+
+  test("a deleted file fails on use; re-created, it loads again", () => {
+    let now = 0;
+    const { registry, file } = tracked(setup({ "m.ts": `export const v = 1;` }, { now: () => now }));
+    registry.load(file("m.ts"));
+    fs.unlinkSync(file("m.ts"));
+    now += 1000;
+    expect(() => registry.load(file("m.ts"))).toThrow(/cannot read module/);
+    fs.writeFileSync(file("m.ts"), `export const v = 2;`);
+    expect(registry.load(file("m.ts")).v).toBe(2);
+  });
+
+  test("autoReload off: no check, however long ago the module loaded", () => {
+    let now = 0;
+    const { registry, file } = tracked(setup({ "m.ts": `export const v = 1;` }, { now: () => now }));
+    registry.load(file("m.ts"), { autoReload: false });
+    fs.writeFileSync(file("m.ts"), `export const v = 2;`);
+    now += 60_000;
+    expect(registry.load(file("m.ts"), { autoReload: false }).v).toBe(1);
+    expect(registry.load(file("m.ts")).v).toBe(2);
+  });
+});
+
+describe("packages and interpreters", () => {
+  test("node_modules packages go through Node's require and are never registry modules", () => {
+    const { registry, file } = tracked(
+      setup({
+        "node_modules/pkg/index.js": `exports.where = "package";`,
+        "node_modules/pkg/package.json": `{"name":"pkg","main":"index.js"}`,
+        "m.ts": `import { where } from "pkg"; import * as rel from "./node_modules/pkg/index.js"; export const v = where + "/" + rel.where;`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("package/package");
+    expect([...registry.loaded()].map((m) => m.filename)).toEqual([file("m.ts")]);
+  });
+
+  test("two registries hold separate instances of the same file", () => {
+    const s = tracked(setup({ "count.ts": `let n = 0; export const next = () => ++n;` }));
+    const other = new ModuleRegistry("other", { builtins: new Map() });
+    const a = s.registry.load(s.file("count.ts")) as { next: () => number };
+    const b = other.load(s.file("count.ts")) as { next: () => number };
+    expect([a.next(), a.next(), b.next()]).toEqual([1, 2, 1]);
+    expect(s.registry.load(s.file("count.ts"))).toBe(a);
+  });
+});
+
+describe("FileWatcher", () => {
+  test("reports writes, rename-style saves, deletion and re-creation of a watched file", async () => {
+    const dir = writeTree({ "f.txt": "1", "other.txt": "x" });
+    dirs.push(dir);
+    const watcher = new FileWatcher();
+    const seen: string[] = [];
+    const stop = watcher.watch(path.join(dir, "f.txt"), (f) => seen.push(f));
+    const expectEvent = async (act: () => void) => {
+      seen.length = 0;
+      act();
+      await waitFor(() => seen.length > 0);
+      expect(seen.every((f) => f === path.join(dir, "f.txt"))).toBe(true);
+    };
+    await expectEvent(() => fs.writeFileSync(path.join(dir, "f.txt"), "2"));
+    await expectEvent(() => {
+      fs.writeFileSync(path.join(dir, ".f.txt.tmp"), "3");
+      fs.renameSync(path.join(dir, ".f.txt.tmp"), path.join(dir, "f.txt"));
+    });
+    await expectEvent(() => fs.unlinkSync(path.join(dir, "f.txt")));
+    await expectEvent(() => fs.writeFileSync(path.join(dir, "f.txt"), "4"));
+    expect(watcher.folders).toBe(1);
+    stop();
+    expect(watcher.folders).toBe(0);
+    watcher.close();
+  });
+
+  test("files in one folder share a watch; close() releases everything", () => {
+    const dir = writeTree({ "a": "", "b": "", "sub/c": "" });
+    dirs.push(dir);
+    const watcher = new FileWatcher();
+    const stopA = watcher.watch(path.join(dir, "a"), () => undefined);
+    watcher.watch(path.join(dir, "b"), () => undefined);
+    watcher.watch(path.join(dir, "sub/c"), () => undefined);
+    expect(watcher.folders).toBe(2);
+    stopA();
+    expect(watcher.folders).toBe(2);
+    watcher.close();
+    expect(watcher.folders).toBe(0);
+    expect(watcher.watch(path.join(dir, "a"), () => undefined)).toBeInstanceOf(Function);
+    expect(watcher.folders).toBe(0);
+  });
+
+  test("a registry with a watcher drops a module as soon as its file changes", async () => {
+    const watcher = new FileWatcher();
+    const s = tracked(setup({ "m.ts": `export const v = 1;` }, { watcher }));
+    s.registry.load(s.file("m.ts"));
+    fs.writeFileSync(s.file("m.ts"), `export const v = 2;`);
+    await waitFor(() => s.registry.get(s.file("m.ts")) === undefined);
+    expect(s.registry.load(s.file("m.ts")).v).toBe(2);
+    s.registry.close();
+    expect(watcher.folders).toBe(0);
+    watcher.close();
+  });
+});
