@@ -143,6 +143,11 @@ export class Output {
    * Sends headers now, for bodies written straight to `raw` (sendfile, proxies). Returns false,
    * sending nothing, when output filters apply: then the body must go through `write()`.
    */
+  /** Whether output filters will see this response's body (a HEAD then still needs one). */
+  get filtered(): boolean {
+    return this.filters() !== null;
+  }
+
   startStreaming(contentLength: number | null): boolean {
     if (this.filters()) return false;
     if (!this.sent) this.sendHead(contentLength);

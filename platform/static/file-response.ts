@@ -47,7 +47,8 @@ export async function serveFile(req: Request, filename: string, st: fs.Stats): P
     }
   }
   req._state.output.startStreaming(st.size);
-  if (!req.headerOnly) await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
+  // HEAD sends no body, but filters must still see one to set the headers GET would get.
+  if (!req.headerOnly || req._state.output.filtered) await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
   return OK;
 }
 
