@@ -19,7 +19,7 @@ function sortedRules(rules: Map<string, ProxyRule>): ProxyRule[] {
 }
 
 /** `/app` covers `/app`, `/app/` and `/app/...` but not `/apple` (as `<Location>`). */
-export function coversPath(prefix: string, uri: string): boolean {
+function coversPath(prefix: string, uri: string): boolean {
   if (prefix === "/" || uri === prefix) return true;
   return uri.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
 }

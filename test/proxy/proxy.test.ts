@@ -102,6 +102,7 @@ ProxyPass /private ${b}/back
 <Location /fixed>
   ProxyPass ${b}/back/headers
   TsFixupHandler app/fixup
+  Header set X-Front proxied
 </Location>
 <Location /preserve>
   ProxyPass ${b}/back
@@ -223,7 +224,7 @@ ProxyPass /private ${b}/back
     expect(json(r.body).headers.host).toBe(`www.example.test:${site.port}`);
   });
 
-  test("hop-by-hop headers are dropped both ways; headers from a fixup still apply", async () => {
+  test("hop-by-hop headers are dropped both ways; headers from a fixup and Header directives still apply", async () => {
     const r = await request(site, "/fixed", { headers: { Connection: "keep-alive, X-Private", "X-Private": "secret", "Keep-Alive": "timeout=5", TE: "trailers", "X-Kept": "yes" } });
     const seen = json(r.body);
     expect(seen.url).toBe("/back/headers");
@@ -233,6 +234,7 @@ ProxyPass /private ${b}/back
     expect(seen.headers["x-kept"]).toBe("yes");
     expect(r.headers["x-hop"]).toBeUndefined();
     expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.headers["x-front"]).toBe("proxied");
     expect(r.headers["set-cookie"]).toEqual(["front=1", "back=1"]);
   });
 
