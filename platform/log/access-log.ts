@@ -39,6 +39,11 @@ export class AccessLogs {
     }
   }
 
+  /** Whether requests to this (virtual) server are logged at all. */
+  logs(server: VirtualServer): boolean {
+    return this.byServer.has(server);
+  }
+
   /** Logs a finished request: `first` as the client sent it, `last` after internal redirects. */
   log(first: Request, last: Request): void {
     const logs = this.byServer.get(first.server.config);

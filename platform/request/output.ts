@@ -133,21 +133,31 @@ export class Output {
     this.ended = true;
     const res = this.raw;
     if (res.destroyed) return;
-    await new Promise<void>((resolve) => {
+    res.end(data?.length ? data : undefined);
+  }
+
+  /**
+   * Resolves once the response has been handed to the operating system, or the client has
+   * gone. Only requests with work after the response (log handlers, cleanups) wait for it.
+   */
+  whenFinished(): Promise<void> {
+    const res = this.raw;
+    if (res.writableFinished || res.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      res.once("finish", resolve);
       res.once("close", resolve);
-      res.end(data?.length ? data : undefined, () => resolve());
     });
+  }
+
+  /** Whether output filters will see this response's body (a HEAD then still needs one). */
+  get filtered(): boolean {
+    return this.filters() !== null;
   }
 
   /**
    * Sends headers now, for bodies written straight to `raw` (sendfile, proxies). Returns false,
    * sending nothing, when output filters apply: then the body must go through `write()`.
    */
-  /** Whether output filters will see this response's body (a HEAD then still needs one). */
-  get filtered(): boolean {
-    return this.filters() !== null;
-  }
-
   startStreaming(contentLength: number | null): boolean {
     if (this.filters()) return false;
     if (!this.sent) this.sendHead(contentLength);

@@ -48,7 +48,8 @@ const STEPS: readonly Step[] = [
     onRedirect: false,
     async run(req) {
       // The top-level TsInitHandler runs here; one set inside a section runs as a header parser.
-      const init = await runPhase(req, PHASES.init, req._state.dir.handlers.get(PHASES.init.directive) ?? []);
+      const initList = req._state.dir.handlers.get(PHASES.init.directive);
+      const init = initList ? await runPhase(req, PHASES.init, initList) : DECLINED;
       if (init !== OK && init !== DECLINED) return init;
       return runAll(req, PHASES.postReadRequest);
     },
@@ -59,7 +60,8 @@ const STEPS: readonly Step[] = [
     async run(req) {
       const redirect = checkRedirect(req, req.server.config.dir.redirects, true);
       if (redirect !== null) return redirect;
-      const r = await runPhase(req, PHASES.trans, handlersFor(req, PHASES.trans.directive));
+      const trans = handlersFor(req, PHASES.trans.directive);
+      const r = trans.length ? await runPhase(req, PHASES.trans, trans) : DECLINED;
       if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
       else if (r !== OK) return r;
       return mapStorage(req);
@@ -84,7 +86,8 @@ const STEPS: readonly Step[] = [
     name: "type",
     onRedirect: true,
     async run(req) {
-      const r = await runPhase(req, PHASES.type, handlersFor(req, PHASES.type.directive));
+      const types = handlersFor(req, PHASES.type.directive);
+      const r = types.length ? await runPhase(req, PHASES.type, types) : DECLINED;
       // A URL handled by tsmod names code, not a document: its type is the handler's to set.
       if (r === DECLINED && req.contentType === null && req.filename && req.handler !== TSMOD_HANDLER) {
         req.contentType = defaultContentType(req._state.dir, req.filename);

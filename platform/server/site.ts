@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
-import { ConfigLookup, type ServerConfig, type VirtualServer } from "../config";
+import { ConfigLookup, type DirConfig, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
 import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { AccessLogs, ErrorLog, type LogSink } from "../log";
@@ -159,7 +159,16 @@ export class Site implements RequestRuntime {
         await output.end().catch((err: Error) => this.errorLog.log(`completing the response failed: ${err.message}`, APLOG_INFO));
       }
     }
-    await this.afterResponse(req);
+    if (this.hasWorkAfterResponse(req)) {
+      await output.whenFinished();
+      await this.afterResponse(req);
+    }
+  }
+
+  /** Most requests have nothing to do once answered; they do not wait for the socket. */
+  private hasWorkAfterResponse(req: Request): boolean {
+    const last = lastOf(req);
+    return req._state.cleanups.length > 0 || this.accessLogs.logs(req.server.config) || last._state.added.size > 0 || hasLateHandlers(last._state.dir);
   }
 
   /** `req.internalRedirect`: the new request shares the response; its errors are answered here. */
@@ -294,6 +303,18 @@ export class Site implements RequestRuntime {
 
 function isFilterFailure(e: unknown): boolean {
   return e instanceof TsmodError && e.code === ErrorCode.FILTER_FAILED;
+}
+
+const lateHandlers = new WeakMap<DirConfig, boolean>();
+
+/** Whether a merged config names log or cleanup handlers (any `| .ext` list too); cached. */
+function hasLateHandlers(dir: DirConfig): boolean {
+  let has = lateHandlers.get(dir);
+  if (has === undefined) {
+    has = [...dir.handlers.keys()].some((k) => k.startsWith(PHASES.log.directive) || k.startsWith(PHASES.cleanup.directive));
+    lateHandlers.set(dir, has);
+  }
+  return has;
 }
 
 function lastOf(req: Request): Request {
