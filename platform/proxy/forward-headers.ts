@@ -96,7 +96,7 @@ export function copyResponseHeaders(
  * URL (absolute, with the host the client used); a backend-relative path under the backend's
  * path becomes the client-side path.
  */
-export function reverseMap(req: Request, rules: Map<string, ProxyReverseRule>, value: string): string {
+function reverseMap(req: Request, rules: Map<string, ProxyReverseRule>, value: string): string {
   for (const rule of rules.values()) {
     if (value.startsWith(rule.backend)) return req.constructUrl(clientPath(rule, value.slice(rule.backend.length)));
     // A bare host URL (`http://b:8080`) is the backend's root, as `http://b:8080/`.
