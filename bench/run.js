@@ -10,7 +10,7 @@
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy"];
 
 function measure(url, seconds, connections, request = {}) {
   return new Promise((resolve, reject) => {
