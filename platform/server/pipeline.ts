@@ -17,7 +17,8 @@ interface Step {
   readonly name: string;
   /** Internal redirects start after the post-read step, as in Apache. */
   readonly onRedirect: boolean;
-  run(req: Request): Promise<StepResult>;
+  /** Synchronous when there is nothing to wait for: most steps of most requests. */
+  run(req: Request): StepResult | Promise<StepResult>;
 }
 
 /** The handlers for a phase: its `| .ext` list when one matches, else the generic list, then added ones. */
@@ -31,11 +32,16 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
 }
 
 /** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
-async function runAll(req: Request, phase: PhaseSpec): Promise<StepResult> {
+function runAll(req: Request, phase: PhaseSpec): StepResult | Promise<StepResult> {
   const list = handlersFor(req, phase.directive);
   if (list.length === 0) return NEXT;
-  const r = await runPhase(req, phase, list);
-  return r === OK || r === DECLINED ? NEXT : r;
+  return runPhase(req, phase, list).then((r) => (r === OK || r === DECLINED ? NEXT : r));
+}
+
+/** Goes on with `next` after `first`, awaiting only when `first` is still pending. */
+function then(first: StepResult | Promise<StepResult>, next: () => StepResult | Promise<StepResult>): StepResult | Promise<StepResult> {
+  if (typeof first === "object") return first.then((r) => (r === NEXT ? next() : r));
+  return first === NEXT ? next() : first;
 }
 
 /**
@@ -46,38 +52,38 @@ const STEPS: readonly Step[] = [
   {
     name: "post-read-request",
     onRedirect: false,
-    async run(req) {
+    run(req) {
       // The top-level TsInitHandler runs here; one set inside a section runs as a header parser.
       const initList = req._state.dir.handlers.get(PHASES.init.directive);
-      const init = initList ? await runPhase(req, PHASES.init, initList) : DECLINED;
-      if (init !== OK && init !== DECLINED) return init;
-      return runAll(req, PHASES.postReadRequest);
+      if (!initList) return runAll(req, PHASES.postReadRequest);
+      return runPhase(req, PHASES.init, initList).then((init) => (init !== OK && init !== DECLINED ? init : runAll(req, PHASES.postReadRequest)));
     },
   },
   {
     name: "translate",
     onRedirect: true,
-    async run(req) {
+    run(req) {
       const redirect = checkRedirect(req, req.server.config.dir.redirects, true);
       if (redirect !== null) return redirect;
       const trans = handlersFor(req, PHASES.trans.directive);
-      const r = trans.length ? await runPhase(req, PHASES.trans, trans) : DECLINED;
-      if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
-      else if (r !== OK) return r;
-      return mapStorage(req);
+      if (trans.length === 0) {
+        req.filename = translateUri(req.server.config, req.uri);
+        return mapStorage(req);
+      }
+      return runPhase(req, PHASES.trans, trans).then((r) => {
+        if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
+        else if (r !== OK) return r;
+        return mapStorage(req);
+      });
     },
   },
   {
     name: "header-parser",
     onRedirect: true,
-    async run(req) {
-      const dir = req._state.dir;
-      const init = dir.handlers.get(PHASES.init.directive);
-      if (init && init !== req.server.config.dir.handlers.get(PHASES.init.directive)) {
-        const r = await runPhase(req, PHASES.init, init);
-        if (r !== OK && r !== DECLINED) return r;
-      }
-      return runAll(req, PHASES.headerParser);
+    run(req) {
+      const init = req._state.dir.handlers.get(PHASES.init.directive);
+      if (!init || init === req.server.config.dir.handlers.get(PHASES.init.directive)) return runAll(req, PHASES.headerParser);
+      return runPhase(req, PHASES.init, init).then((r) => (r !== OK && r !== DECLINED ? r : runAll(req, PHASES.headerParser)));
     },
   },
   { name: "access", onRedirect: true, run: (req) => runAll(req, PHASES.access) },
@@ -85,22 +91,17 @@ const STEPS: readonly Step[] = [
   {
     name: "type",
     onRedirect: true,
-    async run(req) {
+    run(req) {
       const types = handlersFor(req, PHASES.type.directive);
-      const r = types.length ? await runPhase(req, PHASES.type, types) : DECLINED;
-      // A URL handled by tsmod names code, not a document: its type is the handler's to set.
-      if (r === DECLINED && req.contentType === null && req.filename && req.handler !== TSMOD_HANDLER) {
-        req.contentType = defaultContentType(req._state.dir, req.filename);
-      } else if (r !== OK && r !== DECLINED) return r;
-      return NEXT;
+      if (types.length === 0) return defaultType(req, DECLINED);
+      return runPhase(req, PHASES.type, types).then((r) => defaultType(req, r));
     },
   },
   {
     name: "fixup",
     onRedirect: true,
-    async run(req) {
-      const r = await runAll(req, PHASES.fixup);
-      return r !== NEXT ? r : (checkRedirect(req, req._state.dir.redirects, false) ?? NEXT);
+    run(req) {
+      return then(runAll(req, PHASES.fixup), () => checkRedirect(req, req._state.dir.redirects, false) ?? NEXT);
     },
   },
   {
@@ -116,6 +117,14 @@ const STEPS: readonly Step[] = [
   },
 ];
 
+/** After the type phase: a URL handled by tsmod names code, not a document, so its type is the handler's to set. */
+function defaultType(req: Request, r: number): StepResult {
+  if (r === DECLINED && req.contentType === null && req.filename && req.handler !== TSMOD_HANDLER) {
+    req.contentType = defaultContentType(req._state.dir, req.filename);
+  } else if (r !== OK && r !== DECLINED) return r;
+  return NEXT;
+}
+
 /**
  * Runs a request through every step; returns OK/DONE when the response is written, or the
  * status of the error response to send.
@@ -123,7 +132,8 @@ const STEPS: readonly Step[] = [
 export async function runPipeline(req: Request, isRedirect: boolean): Promise<number> {
   for (const step of STEPS) {
     if (isRedirect && !step.onRedirect) continue;
-    const r = await step.run(req);
+    const pending = step.run(req);
+    const r = typeof pending === "object" ? await pending : pending;
     if (r !== NEXT) return r;
   }
   return OK;
@@ -134,7 +144,7 @@ export async function runPipeline(req: Request, isRedirect: boolean): Promise<nu
  * Inside a `<Location>` that hands the request to tsmod, the file system is not consulted at
  * all (mod_python's Location shortcut): such URLs name handlers, not files.
  */
-async function mapStorage(req: Request): Promise<StepResult> {
+function mapStorage(req: Request): StepResult | Promise<StepResult> {
   const state = req._state;
   const filename = req.filename ?? translateUri(req.server.config, req.uri);
   const locationDir = state.lookup.forLocation(req.uri);
@@ -142,19 +152,27 @@ async function mapStorage(req: Request): Promise<StepResult> {
   if (proxied !== null) {
     req.filename = proxied;
     state.dir = locationDir;
-  } else if (locationDir.setHandler === TSMOD_HANDLER) {
+    return configure(req, proxyHandlerFor(locationDir));
+  }
+  if (locationDir.setHandler === TSMOD_HANDLER) {
     req.filename = filename;
     state.dir = locationDir;
-  } else {
-    const mapped = await mapToStorage(filename, req.server.documentRoot);
+    return configure(req, null);
+  }
+  return mapToStorage(filename, req.server.documentRoot).then((mapped) => {
     req.filename = mapped.filename;
     req.pathInfo = mapped.pathInfo;
     state.finfo = mapped.finfo;
     state.dir = state.lookup.forRequest(req.uri, mapped.filename, mapped.finfo?.isDirectory() ?? false);
-  }
-  const dir = state.dir;
+    return configure(req, null);
+  });
+}
+
+/** What follows from the merged config: interpreter, handler, `| .ext`, the body limit. */
+function configure(req: Request, proxyHandler: string | null): StepResult {
+  const dir = req._state.dir;
   req.interpreter = dir.interpreter ?? req.server.serverHostname;
-  req.handler = proxied !== null ? proxyHandlerFor(dir) : handlerFor(dir, req.filename);
+  req.handler = proxyHandler ?? handlerFor(dir, req.filename);
   req.extension = handlerExtension(req.filename);
   const declared = Number(req.headersIn.get("content-length") ?? 0);
   const limit = dir.limitRequestBody ?? DEFAULT_BODY_LIMIT;
@@ -169,13 +187,18 @@ async function mapStorage(req: Request): Promise<StepResult> {
  * Access control by `Require`, then authentication and authorization. The authen and authz
  * handlers run only where a `Require` line needs a user, as in Apache.
  */
-async function authenticate(req: Request): Promise<StepResult> {
+function authenticate(req: Request): StepResult | Promise<StepResult> {
   const dir = req._state.dir;
   // Apache's stock `<Files ".ht*"> Require all denied`, whatever handler the URL maps to.
   if (isHtFile(req.filename)) return HTTP_FORBIDDEN;
   const verdict = checkHostAccess(dir.requires, req.connection.remoteIp);
   if (verdict === "granted") return NEXT;
-  if (verdict === "denied") return 403;
+  if (verdict === "denied") return HTTP_FORBIDDEN;
+  return authenticateUser(req);
+}
+
+async function authenticateUser(req: Request): Promise<StepResult> {
+  const dir = req._state.dir;
   const authenList = handlersFor(req, PHASES.authen.directive);
   if (authenList.length === 0) {
     req.logError(`${req.uri}: Require needs an authenticated user, but no TsAuthenHandler is configured here`, APLOG_ERR);
