@@ -68,6 +68,9 @@ export const ErrorCode = {
   FILTER_TOO_LATE: "TSMOD_FILTER_TOO_LATE",
   FILTER_CLOSED: "TSMOD_FILTER_CLOSED",
   // --- end filters ---
+  // --- graceful operations and workers (platform/cluster) ---
+  WORKER_START: "TSMOD_WORKER_START",
+  // --- end graceful operations and workers ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,7 @@
 import { loadConfig } from "../config";
-import { ConfigErrors } from "../errors";
 import type { ExtensionsFactory } from "../request";
-import { TsmodServer } from "../server";
+import { reportConfigErrors } from "./report-errors";
+import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
        tsmod configtest -f FILE [-D NAME]...`;
@@ -40,7 +40,7 @@ export async function main(argv: string[], builtins: ReadonlyMap<string, unknown
     return;
   }
   if (args.command === "configtest") return configtest(args, builtins);
-  if (args.command === "serve") return serve(args, builtins, extensions);
+  if (args.command === "serve") return serve(args.file, args.defines, builtins, extensions);
   process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
   process.exitCode = 2;
 }
@@ -53,30 +53,4 @@ function configtest(args: Args, builtins: ReadonlyMap<string, unknown>): void {
     reportConfigErrors(e);
     process.exitCode = 1;
   }
-}
-
-function reportConfigErrors(e: unknown): void {
-  if (e instanceof ConfigErrors) for (const err of e.errors) process.stderr.write(err.message + "\n");
-  else process.stderr.write(`tsmod: ${(e as Error).stack ?? e}\n`);
-}
-
-async function serve(args: Args, builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
-  let server: TsmodServer;
-  try {
-    server = await TsmodServer.start(args.file, { builtins, defines: args.defines, extensions });
-  } catch (e) {
-    reportConfigErrors(e);
-    process.exitCode = 1;
-    return;
-  }
-  for (const url of server.urls()) process.stdout.write(`tsmod listening on ${url}\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void server.close().then(() => process.exit(0));
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("SIGHUP", () => void server.reload());
 }

@@ -55,6 +55,14 @@ export interface DirConfig {
   /** `AddOutputFilter` / `AddInputFilter` by extension (lower-case, with the dot); `[]` marks one removed. */
   addOutputFilters?: Map<string, string[]>;
   addInputFilters?: Map<string, string[]>;
+  // ---- reverse proxy (platform/proxy) ----
+  /** `ProxyPass` rules by URL-path prefix; a `<Location>`'s own rule is keyed by its path. */
+  proxyPass?: Map<string, ProxyRule>;
+  /** `ProxyPassReverse` mappings by URL-path prefix. */
+  proxyPassReverse?: Map<string, ProxyReverseRule>;
+  proxyPreserveHost?: boolean;
+  /** `ProxyTimeout` in seconds (default: `Timeout`). */
+  proxyTimeout?: number;
 }
 
 /** One `Redirect`/`RedirectMatch` line. */
@@ -106,6 +114,22 @@ export interface FilterRegistration {
   /** As written in the configuration (filter names compare case-insensitively). */
   readonly name: string;
   readonly entry: HandlerEntry;
+}
+
+/** One `ProxyPass`: requests under `prefix` go to `target` (null: `ProxyPass /path !`, an exclusion). */
+export interface ProxyRule {
+  readonly prefix: string;
+  readonly target: URL | null;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** One `ProxyPassReverse`: backend URLs starting with `backend` are shown to clients under `prefix`. */
+export interface ProxyReverseRule {
+  readonly prefix: string;
+  readonly backend: string;
+  /** The path of `backend`, for backend-relative `Location: /...` values. */
+  readonly backendPath: string;
 }
 
 export function emptyDirConfig(): DirConfig {

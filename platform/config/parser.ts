@@ -200,6 +200,7 @@ class ConfigBuilder {
       serverLevel: atServerLevel ? frame.server.serverLevel : null,
       handlerDirectory: frame.handlerDirectory,
       isLocation: frame.isLocation,
+      section: frame.section,
       file: line.file,
       line: line.line,
       resolvePath: (p) => path.resolve(this.root.serverRoot, p),

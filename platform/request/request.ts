@@ -62,7 +62,7 @@ export class Request implements ResponseHead {
   readonly hostname: string;
   readonly headerOnly: boolean;
   readonly requestTime: number;
-  readonly headersIn: Table;
+  private headersInTable: Table | null;
   readonly server: ServerInfo;
   readonly connection: ConnectionInfo;
   readonly prev: Request | null;
@@ -116,7 +116,13 @@ export class Request implements ResponseHead {
     this.theRequest = `${init.method} ${init.unparsedUri} ${this.protocol}`;
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
-    this.headersIn = init.prev ? init.prev.headersIn : tableFromRaw(init.raw.rawHeaders);
+    this.headersInTable = init.prev ? init.prev.headersIn : null;
+  }
+
+  /** The request headers: case-insensitive, multi-valued (built on first use). */
+  get headersIn(): Table {
+    this.headersInTable ??= tableFromRaw(this.raw.rawHeaders);
+    return this.headersInTable;
   }
 
   /** The raw Node response, for the rare case (tsmod never patches it). */

@@ -1,8 +1,11 @@
 import * as http from "node:http";
+import * as net from "node:net";
 import type { AddressInfo, Socket } from "node:net";
-import { APLOG_ERR, APLOG_NOTICE } from "../constants";
-import { loadConfig, type ServerConfig } from "../config";
+import type { Duplex } from "node:stream";
+import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING } from "../constants";
+import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
+import { InFlight } from "./in-flight";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 
@@ -21,7 +24,9 @@ export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
 export class TsmodServer {
   private readonly httpServers: http.Server[] = [];
   private readonly sockets = new Set<Socket>();
-  private closing = false;
+  private readonly inFlight = new InFlight<Site>();
+  private closing: Promise<void> | null = null;
+  private reloading: Promise<boolean> = Promise.resolve(true);
   site: Site;
 
   private constructor(
@@ -32,9 +37,8 @@ export class TsmodServer {
     this.site = new Site(config, options);
   }
 
-  /** Loads the configuration (throws `ConfigErrors`) and starts listening. */
-  static async start(configFile: string, options: ServerOptions): Promise<TsmodServer> {
-    const config = loadConfig(configFile, { defines: options.defines, builtins: new Set(options.builtins.keys()) });
+  /** Loads the configuration (throws `ConfigErrors`; `config` when the caller loaded it) and starts listening. */
+  static async start(configFile: string, options: ServerOptions, config = loadServerConfig(configFile, options)): Promise<TsmodServer> {
     const server = new TsmodServer(configFile, options, config);
     await server.site.runImports();
     await server.listen();
@@ -65,11 +69,9 @@ export class TsmodServer {
           keepAliveTimeout: main.keepAliveTimeout * 1000,
           maxHeaderSize: limits.maxHeaderSize,
         },
-        (req, res) => {
-          if (this.closing) res.setHeader("Connection", "close");
-          void this.site.handle(req, res);
-        },
+        (req, res) => this.serve(req, res),
       );
+      srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
       srv.maxHeadersCount = limits.maxHeadersCount;
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
@@ -91,44 +93,111 @@ export class TsmodServer {
     }
   }
 
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.closing) res.setHeader("Connection", "close");
+    const site = this.site;
+    this.inFlight.track(site, res, site.handle(req, res));
+  }
+
   /**
-   * Re-reads the configuration. Listen addresses stay as they are (changing them needs a
-   * restart); everything else takes effect for the next request.
+   * A request with `Upgrade` (WebSocket): Node hands over the bare socket. It still runs
+   * through every phase with a response object of its own, so access and auth handlers guard
+   * it like any request; a `ProxyPass` backend may then take the connection over (see
+   * `proxy/`). Any other answer goes out as a normal response that closes the connection.
    */
-  async reload(): Promise<boolean> {
-    let config: ServerConfig;
+  private upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    if (head.length) socket.unshift(head);
+    const res = new http.ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once("finish", () => socket.end());
+    this.serve(req, res);
+  }
+
+  /**
+   * Re-reads the configuration, like `apachectl graceful`: requests already running finish
+   * on the old Site, the next ones get the new one. A configuration with errors is reported
+   * (every `FILE:LINE` in the error log) and the running one keeps serving. Listen addresses
+   * and `Workers` stay as they are (changing them needs a restart). Reloads run one at a time.
+   */
+  reload(): Promise<boolean> {
+    this.reloading = this.reloading.then(() => this.reloadNow());
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<boolean> {
+    if (this.closing) return false;
+    const current = this.site;
+    let next: Site;
     try {
-      config = loadConfig(this.configFile, { defines: this.options.defines, builtins: new Set(this.options.builtins.keys()) });
+      const config = loadServerConfig(this.configFile, this.options);
+      next = new Site(config, this.options);
+      if (!sameListen(config.listen, current.config.listen)) {
+        next.errorLog.log("Listen changed: the new addresses take effect only after a restart", APLOG_WARNING);
+      }
+      await next.runImports();
     } catch (e) {
-      const msg = e instanceof ConfigErrors ? e.message : String(e);
-      this.site.errorLog.log(`configuration reload failed, keeping the running one:\n${msg}`, APLOG_ERR);
+      const msg = e instanceof ConfigErrors ? e.message : ((e as Error).stack ?? String(e));
+      current.errorLog.log(`configuration reload failed, keeping the running one:\n${msg}`, APLOG_ERR);
       return false;
     }
-    const old = this.site;
-    const next = new Site(config, this.options);
-    await next.runImports();
     this.site = next;
-    next.errorLog.log("configuration reloaded", APLOG_NOTICE);
-    await old.close();
+    next.errorLog.log(`configuration reloaded from ${this.configFile}`, APLOG_NOTICE);
+    void this.inFlight.idle(current).then(() => current.close());
     return true;
   }
 
-  /** Stops accepting, lets in-flight requests finish (bounded), then closes everything. */
-  async close(graceMs = this.options.shutdownGraceMs ?? 10_000): Promise<void> {
-    this.closing = true;
-    const closed = Promise.all(this.httpServers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    // Keep-alive connections become idle as their last response completes; close them then.
-    const sweep = setInterval(() => {
-      for (const s of this.httpServers) s.closeIdleConnections();
-    }, 50);
+  /**
+   * Stops accepting, lets in-flight requests finish, then closes everything; connections
+   * still open after `graceMs` are cut. Responses not yet started close their connection.
+   * Idle keep-alive connections are closed at once, or after `idleLingerMs` when the service
+   * goes on elsewhere (a worker replaced by a reload): closing one at once races a client
+   * sending on it at that moment, which then sees a reset, while within the linger its next
+   * request is still answered (with `Connection: close`).
+   */
+  close(graceMs = this.options.shutdownGraceMs ?? 10_000, idleLingerMs = 0): Promise<void> {
+    this.closing ??= this.closeNow(graceMs, idleLingerMs);
+    return this.closing;
+  }
+
+  private async closeNow(graceMs: number, idleLingerMs: number): Promise<void> {
+    const started = Date.now();
+    for (const res of this.inFlight.unsent()) res.setHeader("Connection", "close");
+    // http.Server#close would also drop idle keep-alive connections at once, ignoring the
+    // linger; net.Server#close only stops accepting.
+    const closed = Promise.all(this.httpServers.map((s) => new Promise<void>((resolve) => net.Server.prototype.close.call(s, () => resolve()))));
+    const linger = Math.min(idleLingerMs, graceMs);
+    const sweepIdle = () => {
+      if (Date.now() - started >= linger) for (const s of this.httpServers) s.closeIdleConnections();
+    };
+    sweepIdle();
+    const sweep = setInterval(sweepIdle, 25);
     const timer = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
     }, graceMs);
     await closed;
     clearInterval(sweep);
     clearTimeout(timer);
+    await this.reloading;
+    // Every connection is gone; a handler still awaiting something gets what is left of the grace.
+    await Promise.race([this.inFlight.idle(this.site), delay(Math.max(0, graceMs - (Date.now() - started)))]);
+    // Now idle, http.Server#close only clears its connection-checking timer.
+    for (const s of this.httpServers) s.close();
     await this.site.close();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function loadServerConfig(configFile: string, options: ServerOptions): ServerConfig {
+  return loadConfig(configFile, { defines: options.defines, builtins: new Set(options.builtins.keys()) });
+}
+
+function sameListen(a: ListenAddress[], b: ListenAddress[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.host === b[i].host && x.port === b[i].port);
 }
 
 /** The answer to a request Node's parser refused, with a reason for the client. */

@@ -1,6 +1,7 @@
 import { APLOG_ERR, DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
 import type { HandlerEntry } from "../config/model";
 import { PHASES, runPhase, type PhaseSpec } from "../phases";
+import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../proxy";
 import { DEFAULT_BODY_LIMIT, type Request } from "../request";
 import { defaultHandler, isHtFile } from "../static";
 import { defaultContentType, handlerExtension, handlerFor } from "./content-type";
@@ -108,7 +109,8 @@ const STEPS: readonly Step[] = [
     async run(req) {
       let r = DECLINED;
       if (req.handler === TSMOD_HANDLER) r = await runPhase(req, PHASES.content, handlersFor(req, PHASES.content.directive));
-      if (r === DECLINED) r = await defaultHandler(req);
+      // A proxied URL is the backend's content; a TsHandler (SetHandler tsmod) may still take it.
+      if (r === DECLINED) r = isProxied(req.filename) ? await proxyRequest(req) : await defaultHandler(req);
       return r === HTTP_OK ? OK : r;
     },
   },
@@ -136,7 +138,11 @@ async function mapStorage(req: Request): Promise<StepResult> {
   const state = req._state;
   const filename = req.filename ?? translateUri(req.server.config, req.uri);
   const locationDir = state.lookup.forLocation(req.uri);
-  if (locationDir.setHandler === TSMOD_HANDLER) {
+  const proxied = proxyFilename(locationDir, req.uri, req.args);
+  if (proxied !== null) {
+    req.filename = proxied;
+    state.dir = locationDir;
+  } else if (locationDir.setHandler === TSMOD_HANDLER) {
     req.filename = filename;
     state.dir = locationDir;
   } else {
@@ -148,7 +154,7 @@ async function mapStorage(req: Request): Promise<StepResult> {
   }
   const dir = state.dir;
   req.interpreter = dir.interpreter ?? req.server.serverHostname;
-  req.handler = handlerFor(dir, req.filename);
+  req.handler = proxied !== null ? proxyHandlerFor(dir) : handlerFor(dir, req.filename);
   req.extension = handlerExtension(req.filename);
   const declared = Number(req.headersIn.get("content-length") ?? 0);
   const limit = dir.limitRequestBody ?? DEFAULT_BODY_LIMIT;

@@ -12,7 +12,15 @@ export interface ParsedUri {
  * and paths climbing above the root are refused with 400/404 (Apache's defaults), so no later
  * step ever sees them.
  */
+/** `/a/b.c?x`: no `%`, no `\`, no `#`, no empty, `.` or `..` segment in the path. */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:[/?]|$))[^/?%\\#\0]+)*\/?(?:\?[^#]*)?$/;
+
 export function parseRequestUri(target: string): ParsedUri {
+  // The common case, a plain path without escapes or dot segments, needs no rewriting.
+  if (PLAIN_PATH.test(target)) {
+    const q = target.indexOf("?");
+    return q < 0 ? { uri: target, args: null } : { uri: target.slice(0, q), args: target.slice(q + 1) };
+  }
   let t = target;
   if (/^https?:\/\//i.test(t)) {
     const slash = t.indexOf("/", t.indexOf("//") + 2);

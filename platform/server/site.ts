@@ -99,7 +99,9 @@ export class Site implements RequestRuntime {
     const socket = raw.socket;
     const localPort = socket.localPort ?? 0;
     const localIp = socket.localAddress ?? "";
-    const vserver = this.matcher.match(raw.headers.host, localPort, localIp);
+    // From rawHeaders: `raw.headers` would build a second header object on every request.
+    const host = hostHeader(raw.rawHeaders);
+    const vserver = this.matcher.match(host, localPort, localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
     let parsed: ParsedUri;
@@ -110,7 +112,7 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const { hostname, port } = hostAndPort(raw.headers.host, vserver.serverName, localPort);
+    const { hostname, port } = hostAndPort(host, vserver.serverName, localPort);
     const connection: ConnectionInfo = {
       remoteIp: socket.remoteAddress ?? "",
       remotePort: socket.remotePort ?? 0,
@@ -321,6 +323,11 @@ function lastOf(req: Request): Request {
   let r = req;
   while (r.next) r = r.next;
   return r;
+}
+
+function hostHeader(raw: string[]): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === "host") return raw[i + 1];
+  return undefined;
 }
 
 /** The host and port the client addressed (Apache's `UseCanonicalName Off`). */

@@ -77,3 +77,39 @@ describe("TsHandler tsmod/psp", () => {
     }
   });
 });
+
+describe("PSP pages with form and session", () => {
+  let site: TestSite;
+  const pages = {
+    "htdocs/visit.psp": `<% const n = (session.get("visits") ?? 0) + 1; session.set("visits", n); %>Hello <%= form.getfirst("name", "stranger") %>, visit <%= n %>.`,
+    "htdocs/plain.psp": `no form, no session`,
+  };
+  beforeAll(async () => {
+    site = await startSite(
+      `ServerName psp.forms
+DocumentRoot @DIR@/htdocs
+TsOption tsmod.session.database_directory @DIR@/sessions
+<Directory @DIR@/htdocs>
+  AddHandler tsmod .psp
+  TsHandler tsmod/psp
+</Directory>`,
+      pages,
+    );
+  });
+  afterAll(() => site.close());
+
+  test("form values are escaped; the session is saved after the page and found again", async () => {
+    const first = await request(site, "/visit.psp?name=%3Cscript%3Ealert(1)%3C/script%3E");
+    expect(first.body).toBe("Hello &lt;script&gt;alert(1)&lt;/script&gt;, visit 1.");
+    const cookie = String(first.headers["set-cookie"]).split(";")[0];
+    const second = await request(site, "/visit.psp", { headers: { cookie } });
+    expect(second.body).toBe("Hello stranger, visit 2.");
+  });
+
+  test("a page that names neither form nor session creates no session", async () => {
+    const r = await request(site, "/plain.psp");
+    expect(r.body).toBe("no form, no session");
+    expect(r.headers["set-cookie"]).toBeUndefined();
+    expect(r.headers["content-length"]).toBe("19");
+  });
+});

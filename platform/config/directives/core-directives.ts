@@ -33,6 +33,21 @@ function regexArg(name: string, source: string): RegExp {
   }
 }
 
+type NumericServerField = "limitRequestFields" | "limitRequestFieldSize" | "limitRequestLine" | "timeout" | "keepAliveTimeout";
+
+/** A one-argument server-level number (limits, timeouts). */
+function serverNumber(name: string, field: NumericServerField, parse: (value: string) => number): DirectiveDef {
+  return {
+    name,
+    contexts: RSRC,
+    minArgs: 1,
+    maxArgs: 1,
+    apply(ctx, [value]) {
+      ctx.server[field] = parse(value);
+    },
+  };
+}
+
 export const coreDirectives: DirectiveDef[] = [
   {
     name: "ServerRoot",
@@ -224,51 +239,11 @@ export const coreDirectives: DirectiveDef[] = [
       ctx.dir.limitRequestBody = intArg("LimitRequestBody", n);
     },
   },
-  {
-    name: "LimitRequestFields",
-    contexts: RSRC,
-    minArgs: 1,
-    maxArgs: 1,
-    apply(ctx, [n]) {
-      ctx.server.limitRequestFields = intArg("LimitRequestFields", n);
-    },
-  },
-  {
-    name: "LimitRequestFieldSize",
-    contexts: RSRC,
-    minArgs: 1,
-    maxArgs: 1,
-    apply(ctx, [n]) {
-      ctx.server.limitRequestFieldSize = intArg("LimitRequestFieldSize", n, 1);
-    },
-  },
-  {
-    name: "LimitRequestLine",
-    contexts: RSRC,
-    minArgs: 1,
-    maxArgs: 1,
-    apply(ctx, [n]) {
-      ctx.server.limitRequestLine = intArg("LimitRequestLine", n, 1);
-    },
-  },
-  {
-    name: "Timeout",
-    contexts: RSRC,
-    minArgs: 1,
-    maxArgs: 1,
-    apply(ctx, [n]) {
-      ctx.server.timeout = secondsArg("Timeout", n);
-    },
-  },
-  {
-    name: "KeepAliveTimeout",
-    contexts: RSRC,
-    minArgs: 1,
-    maxArgs: 1,
-    apply(ctx, [n]) {
-      ctx.server.keepAliveTimeout = secondsArg("KeepAliveTimeout", n);
-    },
-  },
+  serverNumber("LimitRequestFields", "limitRequestFields", (v) => intArg("LimitRequestFields", v)),
+  serverNumber("LimitRequestFieldSize", "limitRequestFieldSize", (v) => intArg("LimitRequestFieldSize", v, 1)),
+  serverNumber("LimitRequestLine", "limitRequestLine", (v) => intArg("LimitRequestLine", v, 1)),
+  serverNumber("Timeout", "timeout", (v) => secondsArg("Timeout", v)),
+  serverNumber("KeepAliveTimeout", "keepAliveTimeout", (v) => secondsArg("KeepAliveTimeout", v)),
   {
     name: "ErrorLog",
     contexts: RSRC,

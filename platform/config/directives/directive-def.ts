@@ -1,4 +1,4 @@
-import type { DirConfig, ImportEntry, ListenAddress, VirtualServer } from "../model";
+import type { DirConfig, ImportEntry, ListenAddress, Section, VirtualServer } from "../model";
 
 /** Where a directive may appear. */
 export const Context = {
@@ -29,6 +29,8 @@ export interface ApplyContext {
   /** Folder handler modules of this place resolve against first (trailing `/`), or null. */
   readonly handlerDirectory: string | null;
   readonly isLocation: boolean;
+  /** The enclosing section, or null at server/vhost level. */
+  readonly section: Section | null;
   readonly file: string;
   readonly line: number;
   /** Resolves a path against ServerRoot. */

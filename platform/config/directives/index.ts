@@ -3,6 +3,7 @@ import { coreDirectives } from "./core-directives";
 import type { DirectiveDef } from "./directive-def";
 import { logDirectives } from "./log-directives";
 import { filterDirectives } from "./filter-directives";
+import { proxyDirectives } from "./proxy-directives";
 import { tsmodDirectives } from "./tsmod-directives";
 import { webDirectives } from "./web-directives";
 
@@ -12,7 +13,7 @@ export { parseHandlerList, parseHandlerSpec, makeEntry } from "./tsmod-directive
 export { resolveLogFormats } from "./log-directives";
 export { parseFilterNames } from "./filter-directives";
 
-const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives, ...filterDirectives];
+const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives, ...filterDirectives, ...proxyDirectives];
 
 const table = new Map<string, DirectiveDef>(ALL.map((d) => [d.name.toLowerCase(), d]));
 

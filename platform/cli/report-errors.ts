@@ -1,0 +1,7 @@
+import { ConfigErrors } from "../errors";
+
+/** Every configuration error as `FILE:LINE: message` on stderr; anything else with its stack. */
+export function reportConfigErrors(e: unknown): void {
+  if (e instanceof ConfigErrors) for (const err of e.errors) process.stderr.write(err.message + "\n");
+  else process.stderr.write(`tsmod: ${(e as Error).stack ?? e}\n`);
+}

@@ -1,0 +1,61 @@
+import cluster from "node:cluster";
+import { ClusterPrimary, runWorker } from "../cluster";
+import { loadConfig, type ServerConfig } from "../config";
+import type { ExtensionsFactory } from "../request";
+import { TsmodServer, type ServerOptions } from "../server";
+import { reportConfigErrors } from "./report-errors";
+
+/** How long a stop waits for in-flight requests before cutting their connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * `tsmod serve`: one process, or with `Workers N` (N > 1) a cluster primary and N workers.
+ * Either way it prints `tsmod listening on URL` per Listen address once connections are
+ * accepted; SIGHUP reloads gracefully, SIGTERM/SIGINT drain and exit 0 (a second one exits
+ * at once, with 1).
+ */
+export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
+  const options: ServerOptions = { builtins, defines, extensions, shutdownGraceMs: SHUTDOWN_GRACE_MS };
+  if (cluster.isWorker) return runWorker(file, options);
+  let config: ServerConfig;
+  const load = () => loadConfig(file, { defines, builtins: new Set(builtins.keys()) });
+  try {
+    config = load();
+  } catch (e) {
+    reportConfigErrors(e);
+    process.exitCode = 1;
+    return;
+  }
+  // Handlers go in before anything listens: a signal that comes before them would kill the process.
+  const control = { stop: () => Promise.resolve(), reload: () => Promise.resolve(false) };
+  let stopping = false;
+  const onStop = () => {
+    if (stopping) {
+      process.stderr.write("tsmod: stopping at once\n");
+      process.exit(1);
+    }
+    stopping = true;
+    void control.stop().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", onStop);
+  process.on("SIGINT", onStop);
+  process.on("SIGHUP", () => void control.reload());
+  let urls: string[];
+  try {
+    if (config.workers > 1) {
+      const primary = new ClusterPrimary({ load, graceMs: SHUTDOWN_GRACE_MS }, config);
+      control.stop = () => primary.stop();
+      control.reload = () => primary.reload();
+      urls = await primary.start();
+    } else {
+      const server = await TsmodServer.start(file, options, config);
+      control.stop = () => server.close();
+      control.reload = () => server.reload();
+      urls = server.urls();
+    }
+  } catch (e) {
+    reportConfigErrors(e);
+    process.exit(1);
+  }
+  for (const url of urls) process.stdout.write(`tsmod listening on ${url}\n`);
+}

@@ -1,0 +1,106 @@
+import * as http from "node:http";
+import * as https from "node:https";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE } from "../constants";
+
+/**
+ * Kept-alive connections to backends, shared by every proxied request. An idle connection is
+ * dropped after 4 s (sooner when the backend's `Keep-Alive: timeout=` says so), before the
+ * usual 5 s backend keep-alive expires, so a request rarely meets a connection the backend is
+ * closing; one that does is retried (see `exchange`).
+ */
+const AGENT_OPTIONS = { keepAlive: true, timeout: 4000, scheduling: "lifo" } as const;
+const AGENTS: Record<string, http.Agent> = {
+  "http:": new http.Agent(AGENT_OPTIONS),
+  "https:": new https.Agent(AGENT_OPTIONS),
+};
+
+export interface ExchangeInput {
+  readonly method: string;
+  readonly target: URL;
+  /** Flat name/value list. */
+  readonly headers: string[];
+  readonly timeoutMs: number;
+  /** The client's request body, piped to the backend with backpressure; null when there is none. */
+  readonly body: IncomingMessage | null;
+  /** `LimitRequestBody` for bodies without a Content-Length (0: none). */
+  readonly bodyLimit: number;
+  /** An upgrade gets a connection of its own, which becomes the tunnel. */
+  readonly upgrade: boolean;
+}
+
+export type Exchange =
+  | { readonly kind: "response"; readonly request: http.ClientRequest; readonly response: IncomingMessage }
+  | { readonly kind: "upgrade"; readonly response: IncomingMessage; readonly socket: Duplex; readonly head: Buffer }
+  | { readonly kind: "failed"; readonly status: number; readonly reason: string };
+
+/** Sends one request to the backend and waits for its response head. Never rejects. */
+export async function exchange(input: ExchangeInput): Promise<Exchange> {
+  const first = await attempt(input);
+  // A kept-alive connection the backend closed just as it was reused: safe to repeat when no
+  // body was sent (RFC 9110 9.2.2), which is what browsers do too.
+  if (first.kind === "failed" && first.retry && input.body === null) return attempt(input);
+  return first;
+}
+
+function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> {
+  const { target } = input;
+  const transport = target.protocol === "https:" ? https : http;
+  return new Promise((resolve) => {
+    let settled = false;
+    let failure: { status: number; reason: string } | null = null;
+    const request = transport.request({
+      method: input.method,
+      hostname: target.hostname.replace(/^\[|\]$/g, ""),
+      port: target.port || (target.protocol === "https:" ? 443 : 80),
+      path: target.pathname + target.search,
+      headers: input.headers,
+      setHost: false,
+      agent: input.upgrade ? false : AGENTS[target.protocol],
+    });
+    const fail = (status: number, reason: string) => {
+      failure ??= { status, reason };
+      request.destroy();
+    };
+    request.setTimeout(input.timeoutMs, () => fail(HTTP_GATEWAY_TIME_OUT, `no answer from ${target.origin} within ProxyTimeout (${input.timeoutMs / 1000} s)`));
+    request.on("error", (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      const f = failure ?? { status: HTTP_BAD_GATEWAY, reason: `error reading from remote server ${target.origin}: ${err.code ?? err.message}` };
+      resolve({ kind: "failed", ...f, retry: failure === null && request.reusedSocket && err.code === "ECONNRESET" });
+    });
+    request.once("response", (response) => {
+      settled = true;
+      resolve({ kind: "response", request, response });
+    });
+    request.once("upgrade", (response, socket, head) => {
+      settled = true;
+      resolve({ kind: "upgrade", response, socket, head });
+    });
+    const body = input.body;
+    if (body === null) {
+      request.end();
+      return;
+    }
+    let received = 0;
+    const limit = input.bodyLimit;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (limit > 0 && received > limit) {
+        body.unpipe(request);
+        fail(HTTP_REQUEST_ENTITY_TOO_LARGE, `request body larger than LimitRequestBody (${limit} bytes)`);
+      }
+    };
+    const onAborted = () => fail(HTTP_BAD_GATEWAY, "the client aborted the request body");
+    body.on("data", onData);
+    body.once("aborted", onAborted);
+    body.once("error", onAborted);
+    request.once("close", () => {
+      body.off("data", onData);
+      body.off("aborted", onAborted);
+      body.off("error", onAborted);
+    });
+    body.pipe(request);
+  });
+}
