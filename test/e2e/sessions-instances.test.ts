@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Client } from "pg";
-import { request, startSite, type TestSite } from "../helpers/site";
+import { serve, type Served } from "../helpers/cli";
+import { request, startSite, type TestSite, writeTree } from "../helpers/site";
 
 /**
  * One session, many processes: every request increments a counter, so a lost update shows as
@@ -21,7 +24,7 @@ export async function increment(req: Request): Promise<number> {
   await new Promise((r) => setTimeout(r, 2));
   s.set("n", n);
   await s.save();
-  await req.write(String(n));
+  await req.write(n + " " + process.pid);
   return OK;
 }
 export async function read(req: Request): Promise<number> {
@@ -55,7 +58,7 @@ ${sessionOptions}
  * Creates the session on the first server, then sends REQUESTS increments at once, spread
  * round robin over `servers`; every increment must have seen the previous one.
  */
-async function incrementEverywhere(servers: { port: number }[]): Promise<{ counts: number[]; final: string }> {
+async function incrementEverywhere(servers: { port: number }[]): Promise<{ counts: number[]; pids: Set<string>; final: string }> {
   const start = await request(servers[0], "/start");
   expect(start.status).toBe(200);
   const cookie = `tsmodsid=${start.body}`;
@@ -64,7 +67,12 @@ async function incrementEverywhere(servers: { port: number }[]): Promise<{ count
   );
   expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
   const final = await request(servers[servers.length - 1], "/read", { headers: { cookie } });
-  return { counts: replies.map((r) => Number(r.body)).sort((a, b) => a - b), final: final.body };
+  const answers = replies.map((r) => r.body.split(" "));
+  return {
+    counts: answers.map(([n]) => Number(n)).sort((a, b) => a - b),
+    pids: new Set(answers.map(([, pid]) => pid)),
+    final: final.body,
+  };
 }
 
 const oneToHundred = Array.from({ length: REQUESTS }, (_, i) => i + 1);
@@ -109,3 +117,33 @@ TsOption tsmod.session.schema ${schema}`;
     });
   });
 }
+
+describe("sessions on SQLite with Workers 2 (the default store, one file shared by the worker processes)", () => {
+  let dir: string;
+  let server: Served;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = writeTree({
+      "counter.ts": COUNTER,
+      "tsmod.conf": `Listen 127.0.0.1:0\nWorkers 2\n${counterConfig("TsOption tsmod.session.database_directory sessions")}`,
+    });
+    server = await serve(path.join(dir, "tsmod.conf"));
+    port = Number(new URL(server.urls[0]).port);
+  }, 30_000);
+
+  afterAll(async () => {
+    if (server) await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test(`${REQUESTS} concurrent increments of one session, answered by both workers, end at exactly ${REQUESTS}`, async () => {
+    const { counts, pids, final } = await incrementEverywhere([{ port }]);
+    expect(pids.size).toBe(2); // the primary handed connections to both workers
+    expect(pids.has(String(server.child.pid))).toBe(false);
+    expect(counts).toEqual(oneToHundred);
+    expect(final).toBe(String(REQUESTS));
+    expect(fs.existsSync(path.join(dir, "sessions/tsmod-sessions.sqlite"))).toBe(true);
+    expect(server.output()).not.toMatch(/session store|tsmod sessions:/);
+  });
+});
