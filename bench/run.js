@@ -11,7 +11,7 @@
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "session-memory", "session-sqlite", "session-cookie", "session-postgres"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres"];
 
 function measure(url, seconds, connections, request = {}) {
   return new Promise((resolve, reject) => {
