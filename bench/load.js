@@ -8,9 +8,10 @@ const http = require("node:http");
 
 /**
  * `method`, `headers` and `body` describe the request every connection sends over and over
- * (a workload's `request` field); a body gets its Content-Length set here.
+ * (a workload's `request` field); a body gets its Content-Length set here. Connection i adds
+ * `connectionHeaders[i mod length]` (e.g. a session cookie of its own), when given.
  */
-async function load(url, { connections = 50, seconds = 5, method = "GET", headers = {}, body } = {}) {
+async function load(url, { connections = 50, seconds = 5, method = "GET", headers = {}, body, connectionHeaders = [] } = {}) {
   const target = new URL(url);
   const payload = body === undefined ? null : Buffer.from(body);
   if (payload) headers = { ...headers, "content-length": String(payload.length) };
@@ -18,7 +19,7 @@ async function load(url, { connections = 50, seconds = 5, method = "GET", header
   const until = Date.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
-  const one = () =>
+  const one = (headers) =>
     new Promise((resolve) => {
       const req = http.request(
         { host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers, agent },
@@ -37,11 +38,12 @@ async function load(url, { connections = 50, seconds = 5, method = "GET", header
       });
       req.end(payload ?? undefined);
     });
-  const worker = async () => {
-    while (Date.now() < until) await one();
+  const worker = async (i) => {
+    const own = connectionHeaders.length ? { ...headers, ...connectionHeaders[i % connectionHeaders.length] } : headers;
+    while (Date.now() < until) await one(own);
   };
   const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
+  await Promise.all(Array.from({ length: connections }, (_, i) => worker(i)));
   agent.destroy();
   const elapsed = (Date.now() - started) / 1000;
   return { requests: done, errors, rps: done / elapsed };

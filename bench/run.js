@@ -4,13 +4,14 @@
  * in the same run, alternately, and reported as requests/s and the ratio tsmod / raw.
  * Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2),
  * and workload names as arguments to run only those. A workload may describe its request
- * (`request: { method, headers, body }`); the default is a plain GET. With no names given,
+ * (`request: { method, headers, body, connectionHeaders }`); the default is a plain GET. A
+ * workload that cannot run here (a database not configured) says why in `skip`. With no names given,
  * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) runs last.
  */
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres"];
 
 function measure(url, seconds, connections, request = {}) {
   return new Promise((resolve, reject) => {
@@ -24,6 +25,7 @@ function measure(url, seconds, connections, request = {}) {
 
 async function run(name, seconds, connections, rounds) {
   const w = require(path.join(__dirname, name, "workload.js"));
+  if (w.skip) return console.log(`${w.name.padEnd(24)} skipped: ${w.skip}`);
   const tsmod = await w.startTsmod();
   const raw = await w.startRaw();
   try {

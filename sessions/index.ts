@@ -19,4 +19,4 @@ export type { StoreEnvironment } from "./stores/create-store";
 export { MemoryStore } from "./stores/memory-store";
 export { PostgresStore, type PostgresStoreOptions } from "./stores/postgres-store";
 export { SqliteStore } from "./stores/sqlite-store";
-export { sessionExtensions } from "./request-sessions";
+export { createSessionExtensions, sessionExtensions } from "./request-sessions";

@@ -10,6 +10,8 @@ export interface SessionConfig {
   readonly type: StoreType;
   /** tsmod.session.database: SQLite file path or PostgreSQL URL. */
   readonly database: string | undefined;
+  /** tsmod.session.schema: PostgreSQL schema of the session tables (created if missing). */
+  readonly schema: string | undefined;
   /** tsmod.session.database_directory: folder of the SQLite file when no database is given. */
   readonly databaseDirectory: string | undefined;
   /** tsmod.session.cookie_name (default tsmodsid). */
@@ -31,6 +33,8 @@ export interface SessionConfig {
 export const DEFAULT_COOKIE_NAME = "tsmodsid";
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 10;
+/** An unquoted PostgreSQL identifier: safe in search_path and in `create schema`. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** iron's own minimum password length. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -53,6 +57,10 @@ export function readSessionConfig(options: Options): SessionConfig {
   if (type === "cookie" && (secret === undefined || secret.length < MIN_SECRET_LENGTH)) {
     fail("tsmod.secret", `must be set to at least ${MIN_SECRET_LENGTH} characters for tsmod.session.type cookie`);
   }
+  const schema = read("tsmod.session.schema");
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    fail("tsmod.session.schema", `must be a lower-case PostgreSQL name (a-z, 0-9, _), got "${schema}"`);
+  }
   const cookieName = read("tsmod.session.cookie_name") ?? DEFAULT_COOKIE_NAME;
   if (!isCookieName(cookieName)) fail("tsmod.session.cookie_name", `is not a valid cookie name: "${cookieName}"`);
   const path = read("tsmod.session.application_path") ?? "/";
@@ -66,6 +74,7 @@ export function readSessionConfig(options: Options): SessionConfig {
   return {
     type,
     database,
+    schema,
     databaseDirectory: read("tsmod.session.database_directory"),
     cookieName,
     timeout: parseSeconds("tsmod.session.timeout", read("tsmod.session.timeout"), DEFAULT_TIMEOUT_SECONDS, true),

@@ -26,7 +26,7 @@ export function storeLocation(config: SessionConfig, env: StoreEnvironment): str
     case "sqlite":
       return `sqlite:${sqliteFile(config, env)}`;
     case "postgres":
-      return `postgres:${config.database}`;
+      return `postgres:${config.database}#${config.schema ?? ""}`;
     case "cookie":
       return `cookie:${config.secret}`;
   }
@@ -41,7 +41,7 @@ export function createStore(config: SessionConfig, env: StoreEnvironment): Sessi
       return new SqliteStore(sqliteFile(config, env));
     case "postgres":
       // readSessionConfig guarantees the URL and the secret for these types.
-      return new PostgresStore({ connectionString: config.database as string, log: env.log });
+      return new PostgresStore({ connectionString: config.database as string, schema: config.schema, log: env.log });
     case "cookie":
       return new CookieStore(config.secret as string);
   }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { Pool } from "pg";
+import { SCHEMA_NAME } from "../session-config";
 import { guardStore, lockTimeout, storeUnavailable } from "../session-errors";
 import { decodeIdCookie } from "../session-id";
 import type { SessionCookie, SessionStore, StoreLock } from "../session-store";
@@ -35,7 +36,6 @@ const CONNECT_TIMEOUT_MS = 5000;
 const IDLE_IN_TRANSACTION_MS = 5 * 60_000;
 const LOCK_NOT_AVAILABLE = "55P03";
 const UNIQUE_VIOLATION = "23505";
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Sessions in PostgreSQL, shared by any number of tsmod instances. A request's lock is

@@ -1,5 +1,9 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { request, startSite, type TestSite } from "../helpers/site";
+import { sealData } from "iron-session";
+import { startServer, type TsmodServer } from "../../index";
+import { createSessionExtensions } from "../../sessions";
+import { request, startSite, type TestSite, writeTree } from "../helpers/site";
 
 const HTDOCS = path.resolve(__dirname, "../fixtures/htdocs");
 
@@ -21,6 +25,11 @@ export async function login(req: Request): Promise<number> {
   await s.regenerate();
   await s.save();
   await req.write(before === s.id ? "same id" : "new id");
+  return OK;
+}
+export async function whoami(req: Request): Promise<number> {
+  const s = await req.getSession();
+  await req.write(String(s.get("user") ?? "nobody"));
   return OK;
 }
 export async function logout(req: Request): Promise<number> {
@@ -72,6 +81,19 @@ TsOption tsmod.session.database_directory @DIR@/sessions
   <Location /logout>
     SetHandler tsmod
     TsHandler app/count::logout
+  </Location>
+  <Location /whoami>
+    SetHandler tsmod
+    TsHandler app/count::whoami
+  </Location>
+  <Location /sealed>
+    SetHandler tsmod
+    TsHandler app/count::login
+    TsOption tsmod.session.type cookie
+    TsOption tsmod.secret an-e2e-test-secret-of-32-characters-or-more
+  </Location>
+  <Location /sealed/whoami>
+    TsHandler app/count::whoami
   </Location>
   <Location /redirecting>
     SetHandler tsmod
@@ -133,6 +155,42 @@ describe("sessions through the server (group H)", () => {
     expect(out.headers["set-cookie"]!.join()).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
   });
 
+  test("session fixation: an id planted before log-in is replaced at log-in and never sees the logged-in user", async () => {
+    const attacker = await request(site, "/count", { host: "app" });
+    const planted = `tsmodsid=${sidOf(attacker.headers["set-cookie"] as string[])}`;
+    const login = await request(site, "/login", { host: "app", headers: { cookie: planted } }); // the victim logs in
+    expect(login.body).toBe("new id");
+    const victim = `tsmodsid=${sidOf(login.headers["set-cookie"] as string[])}`;
+    expect(victim).not.toBe(planted);
+    expect((await request(site, "/whoami", { host: "app", headers: { cookie: victim } })).body).toBe("alice");
+    const replay = await request(site, "/whoami", { host: "app", headers: { cookie: planted } });
+    expect(replay.body).toBe("nobody");
+  });
+
+  test("a well-formed id the server never issued is not adopted: a new session with a new id", async () => {
+    const chosen = "0123456789abcdef0123456789abcdef";
+    const r = await request(site, "/count", { host: "app", headers: { cookie: `tsmodsid=${chosen}` } });
+    expect(r.body).toBe("1");
+    const issued = sidOf(r.headers["set-cookie"] as string[]);
+    expect(issued).toMatch(/^[0-9a-f]{32}$/);
+    expect(issued).not.toBe(chosen);
+  });
+
+  test("cookie store: a tampered or foreign sealed cookie is ignored and a new session begins", async () => {
+    const login = await request(site, "/sealed", { host: "app" });
+    const sealed = sidOf(login.headers["set-cookie"] as string[])!;
+    expect(sealed).toMatch(/^Fe26\.2\*/);
+    expect((await request(site, "/sealed/whoami", { host: "app", headers: { cookie: `tsmodsid=${sealed}` } })).body).toBe("alice");
+    const i = Math.floor(sealed.length / 2); // inside the encrypted payload
+    const tampered = sealed.slice(0, i) + (sealed[i] === "A" ? "B" : "A") + sealed.slice(i + 1);
+    expect((await request(site, "/sealed/whoami", { host: "app", headers: { cookie: `tsmodsid=${tampered}` } })).body).toBe("nobody");
+    // Well-formed, with the shape tsmod seals, but sealed with a key other than tsmod.secret.
+    const payload = { id: "0123456789abcdef0123456789abcdef", d: { user: "mallory" }, c: Date.now(), a: Date.now(), t: 1800 };
+    const foreign = await sealData(payload, { password: "not-the-server-secret-but-32-chars-long" });
+    expect(foreign).toMatch(/~2$/);
+    expect((await request(site, "/sealed/whoami", { host: "app", headers: { cookie: `tsmodsid=${foreign}` } })).body).toBe("nobody");
+  });
+
   test("an internal redirect shares the session (no self-deadlock)", async () => {
     const r = await request(site, "/redirecting", { host: "app" });
     expect(r.body).toBe("redirected sees first");
@@ -142,5 +200,46 @@ describe("sessions through the server (group H)", () => {
     const r = await request(site, "/down", { host: "app" });
     expect(r.status).toBe(503);
     expect(site.log.join("\n")).toMatch(/session store "postgres" is unavailable/);
+  });
+});
+
+describe("session expiry through the server, on an injected clock", () => {
+  let now = Date.UTC(2025, 0, 1);
+  let server: TsmodServer;
+  let dir: string;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = writeTree({
+      "app/count.ts": files["app/count.ts"],
+      "tsmod.conf": `Listen 127.0.0.1:0
+TsOption tsmod.session.timeout 60
+TsOption tsmod.session.database_directory sessions
+<Location /count>
+  SetHandler tsmod
+  TsHandler app/count
+</Location>
+`,
+    });
+    server = await startServer(path.join(dir, "tsmod.conf"), { extensions: createSessionExtensions({ clock: () => now }), errorLog: () => undefined });
+    port = Number(new URL(server.urls()[0]).port);
+  });
+  afterAll(async () => {
+    await server.close(1000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a session idle for less than tsmod.session.timeout lives on; idle for longer it starts again under a new id", async () => {
+    const first = await request({ port }, "/count");
+    const id = sidOf(first.headers["set-cookie"] as string[]);
+    const cookie = `tsmodsid=${id}`;
+    now += 59_000;
+    expect((await request({ port }, "/count", { headers: { cookie } })).body).toBe("2");
+    now += 61_000;
+    const expired = await request({ port }, "/count", { headers: { cookie } });
+    expect(expired.body).toBe("1");
+    const renewed = sidOf(expired.headers["set-cookie"] as string[]);
+    expect(renewed).toMatch(/^[0-9a-f]{32}$/);
+    expect(renewed).not.toBe(id);
   });
 });

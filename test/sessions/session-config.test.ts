@@ -8,6 +8,7 @@ describe("readSessionConfig", () => {
     expect(read({})).toEqual({
       type: "sqlite",
       database: undefined,
+      schema: undefined,
       databaseDirectory: undefined,
       cookieName: "tsmodsid",
       timeout: 1800,
@@ -23,6 +24,7 @@ describe("readSessionConfig", () => {
     const config = read({
       "tsmod.session.type": "Postgres",
       "tsmod.session.database": "postgres://db/app",
+      "tsmod.session.schema": "app_sessions",
       "tsmod.session.cookie_name": "sid",
       "tsmod.session.timeout": "60",
       "tsmod.session.lock_timeout": "0.5",
@@ -31,7 +33,7 @@ describe("readSessionConfig", () => {
       "tsmod.session.secure": "yes",
     });
     expect(config).toMatchObject({ type: "postgres", cookieName: "sid", timeout: 60, lockTimeoutMs: 500, path: "/app" });
-    expect([config.domain, config.secure]).toEqual(["example.org", true]);
+    expect([config.domain, config.secure, config.schema]).toEqual(["example.org", true, "app_sessions"]);
   });
 
   it("treats an empty value as unset (TsOption key with no value)", () => {
@@ -46,6 +48,7 @@ describe("readSessionConfig", () => {
     [{ "tsmod.session.timeout": "1.5" }, "tsmod.session.timeout must be a positive whole number"],
     [{ "tsmod.session.timeout": "-5" }, "tsmod.session.timeout must be a positive whole number"],
     [{ "tsmod.session.lock_timeout": "0" }, "tsmod.session.lock_timeout must be a positive number"],
+    [{ "tsmod.session.schema": "Public; drop" }, "tsmod.session.schema must be a lower-case PostgreSQL name"],
     [{ "tsmod.session.cookie_name": "a b" }, "tsmod.session.cookie_name is not a valid cookie name"],
     [{ "tsmod.session.application_path": "app" }, "tsmod.session.application_path must be a URL path"],
     [{ "tsmod.session.application_path": "/a;Domain=evil" }, "tsmod.session.application_path must be a URL path"],

@@ -1,0 +1,31 @@
+"use strict";
+const { randomBytes } = require("node:crypto");
+const { sessionWorkload } = require("../session-common/workload");
+
+const url = process.env.TSMOD_TEST_PG_URL;
+/** Its own schema per run, dropped afterwards. */
+const schema = `tsmod_bench_${randomBytes(4).toString("hex")}`;
+
+async function dropSchema() {
+  const { Client } = require("pg");
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A page reading and writing one session value in PostgreSQL (TSMOD_TEST_PG_URL), against
+ * node:http without sessions. Without the variable the workload is skipped.
+ */
+module.exports = url
+  ? sessionWorkload({
+      name: "session postgres",
+      dir: __dirname,
+      extraConfig: `TsOption tsmod.session.database ${url}\nTsOption tsmod.session.schema ${schema}`,
+      cleanup: dropSchema,
+    })
+  : { name: "session postgres", skip: "TSMOD_TEST_PG_URL not set" };
