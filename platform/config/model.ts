@@ -132,16 +132,42 @@ export interface ProxyReverseRule {
   readonly backendPath: string;
 }
 
+/**
+ * Every field is present, optional ones as `undefined`, in one order: all configs then share
+ * one object shape, which keeps property access on the request path monomorphic.
+ */
 export function emptyDirConfig(): DirConfig {
-  return {
+  const config: { [K in keyof Required<DirConfig>]: DirConfig[K] } = {
     handlers: new Map(),
     settings: new Map(),
     options: new Map(),
+    setHandler: undefined,
     addHandlers: new Map(),
     addTypes: new Map(),
+    defaultType: undefined,
     errorDocuments: new Map(),
+    limitRequestBody: undefined,
+    authType: undefined,
+    authName: undefined,
+    requires: undefined,
+    directoryIndex: undefined,
     optionFlags: new Map(),
+    tsPath: undefined,
+    interpreter: undefined,
+    redirects: undefined,
+    headerRules: undefined,
+    outputFilters: undefined,
+    inputFilters: undefined,
+    setOutputFilter: undefined,
+    setInputFilter: undefined,
+    addOutputFilters: undefined,
+    addInputFilters: undefined,
+    proxyPass: undefined,
+    proxyPassReverse: undefined,
+    proxyPreserveHost: undefined,
+    proxyTimeout: undefined,
   };
+  return config;
 }
 
 /**
