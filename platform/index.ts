@@ -12,5 +12,5 @@ export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
 export * from "./forms";
 export * from "./cookies";
-export { typescript } from "./loader";
+export { typescript, parametersOfFunction } from "./loader";
 export type { Filter, FilterFunction } from "./filters";

@@ -1,4 +1,5 @@
-import { describeParameters, parametersOfFunction, shapeKey, type ParamSpec } from "./parameters";
+import { parametersOfFunction } from "../platform";
+import { describeParameters, shapeKey, type ParamSpec } from "./parameters";
 import type { SourceFacts } from "./source-facts";
 
 export interface Signature {
