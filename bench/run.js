@@ -5,21 +5,45 @@
  * Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2),
  * and workload names as arguments to run only those. A workload may describe its request
  * (`request: { method, headers, body, connectionHeaders }`); the default is a plain GET. A
- * workload that cannot run here (a database not configured) says why in `skip`. With no names given,
+ * workload that cannot run here (a database not configured) says why in `skip`. Plain GET
+ * workloads are driven by wrk when it is installed (BENCH_CLIENT=node forces the Node client). With no names given,
  * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) runs last.
  */
-const { spawn } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
 
 const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres"];
 
+/** wrk (Debian's package) when installed: far lighter than a Node client, so ratios are not client-bound. */
+const WRK = (() => {
+  const r = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+  return r.error ? null : "wrk";
+})();
+
 function measure(url, seconds, connections, request = {}) {
+  const plain = !request.method && !request.body && !request.headers && !request.connectionHeaders;
+  if (WRK && plain && process.env.BENCH_CLIENT !== "node") return measureWrk(url, seconds, connections);
   return new Promise((resolve, reject) => {
     const args = [path.join(__dirname, "load.js"), url, String(seconds), String(connections), JSON.stringify(request)];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+function measureWrk(url, seconds, connections) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(WRK, ["-t1", `-c${connections}`, `-d${seconds}s`, url], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      const bad = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+      const failed = /Socket errors:.*?(\d+)/.exec(out);
+      if (code !== 0 || !rps) return reject(new Error(`wrk failed (${code}): ${out}`));
+      resolve({ rps: Number(rps[1]), errors: (bad ? Number(bad[1]) : 0) + (failed ? Number(failed[1]) : 0) });
+    });
   });
 }
 
@@ -57,7 +81,8 @@ async function main() {
   const rounds = Number(process.env.BENCH_ROUNDS) || 2;
   const selected = process.argv.slice(2);
   const names = selected.length ? selected : WORKLOADS;
-  console.log(`tsmod benchmarks: ${seconds}s x ${rounds} rounds, ${connections} keep-alive connections, load generator in its own process`);
+  const client = WRK && process.env.BENCH_CLIENT !== "node" ? "wrk for plain GETs, bench/load.js (Node) for the others" : "bench/load.js (Node)";
+  console.log(`tsmod benchmarks: ${seconds}s x ${rounds} rounds, ${connections} keep-alive connections, load generator in its own process: ${client}`);
   for (const name of names) await run(name, seconds, connections, rounds);
   if (!selected.length) await require("./upload").main();
 }
