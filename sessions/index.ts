@@ -17,6 +17,5 @@ export type { SessionCookie, SessionRecord, SessionStore, StoreCapabilities, Sto
 export { CookieStore } from "./stores/cookie-store";
 export type { StoreEnvironment } from "./stores/create-store";
 export { MemoryStore } from "./stores/memory-store";
-export { PostgresStore, type PostgresStoreOptions } from "./stores/postgres-store";
-export { SqliteStore } from "./stores/sqlite-store";
+export type { PostgresStoreOptions } from "./stores/postgres-store";
 export { createSessionExtensions, sessionExtensions } from "./request-sessions";

@@ -4,8 +4,6 @@ import type { SessionConfig } from "../session-config";
 import type { SessionStore } from "../session-store";
 import { CookieStore } from "./cookie-store";
 import { MemoryStore } from "./memory-store";
-import { PostgresStore } from "./postgres-store";
-import { SqliteStore } from "./sqlite-store";
 
 export const SQLITE_FILE_NAME = "tsmod-sessions.sqlite";
 
@@ -37,11 +35,17 @@ export function createStore(config: SessionConfig, env: StoreEnvironment): Sessi
   switch (config.type) {
     case "memory":
       return new MemoryStore();
-    case "sqlite":
+    // The SQL stores are loaded on first use: kysely, pg and better-sqlite3 cost ~30 MB of
+    // memory that a server using the memory or cookie store (or none) should not carry.
+    case "sqlite": {
+      const { SqliteStore } = require("./sqlite-store") as typeof import("./sqlite-store");
       return new SqliteStore(sqliteFile(config, env));
-    case "postgres":
+    }
+    case "postgres": {
       // readSessionConfig guarantees the URL and the secret for these types.
+      const { PostgresStore } = require("./postgres-store") as typeof import("./postgres-store");
       return new PostgresStore({ connectionString: config.database as string, schema: config.schema, log: env.log });
+    }
     case "cookie":
       return new CookieStore(config.secret as string);
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { ErrorCode } from "../../platform";
-import { PostgresStore, SessionManager } from "../../sessions";
+import {SessionManager } from "../../sessions";
+import { PostgresStore } from "../../sessions/stores/postgres-store";
 import { FakeBrowser, rejection, visit } from "./session-harness";
 import { describeStoreConformance } from "./store-conformance";
 

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ErrorCode } from "../../platform";
-import { getSession, SessionManager, SqliteStore } from "../../sessions";
+import {getSession, SessionManager } from "../../sessions";
+import { SqliteStore } from "../../sessions/stores/sqlite-store";
 import { FakeBrowser, rejection, visit } from "./session-harness";
 import { describeStoreConformance } from "./store-conformance";
 
