@@ -7,7 +7,8 @@
  * (`request: { method, headers, body, connectionHeaders }`); the default is a plain GET. A
  * workload that cannot run here (a database not configured) says why in `skip`. Plain GET
  * workloads are driven by wrk when it is installed (BENCH_CLIENT=node forces the Node client). With no names given,
- * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) runs last.
+ * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) and the
+ * reload benchmark (`reload.js`: save-to-new-code latency, RSS growth, TsAutoReload On vs Off) run last.
  */
 const { spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
@@ -75,6 +76,20 @@ async function run(name, seconds, connections, rounds) {
   }
 }
 
+/** `bench/reload.js` needs `--expose-gc`, so it runs in its own process; BENCH_RELOADS sets the count. */
+function runReloadBenchmark() {
+  const reloads = process.env.BENCH_RELOADS || "1000";
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--expose-gc", path.join(__dirname, "reload.js"), reloads], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", () => {
+      console.log(`module reload           ${out.trim()}`);
+      resolve();
+    });
+  });
+}
+
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS) || 5;
   const connections = Number(process.env.BENCH_CONNECTIONS) || 50;
@@ -84,7 +99,10 @@ async function main() {
   const client = WRK && process.env.BENCH_CLIENT !== "node" ? "wrk for plain GETs, bench/load.js (Node) for the others" : "bench/load.js (Node)";
   console.log(`tsmod benchmarks: ${seconds}s x ${rounds} rounds, ${connections} keep-alive connections, load generator in its own process: ${client}`);
   for (const name of names) await run(name, seconds, connections, rounds);
-  if (!selected.length) await require("./upload").main();
+  if (!selected.length) {
+    await require("./upload").main();
+    await runReloadBenchmark();
+  }
 }
 
 main().catch((e) => {
