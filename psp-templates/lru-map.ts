@@ -6,7 +6,9 @@ export class LruMap<K, V> {
 
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) {
+    // Recency only matters once eviction is near; below that, reordering is pure cost on
+    // every page view.
+    if (value !== undefined && this.entries.size >= this.capacity * 0.9) {
       this.entries.delete(key);
       this.entries.set(key, value);
     }

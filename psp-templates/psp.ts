@@ -44,7 +44,7 @@ export class PSP {
     this.source =
       source.string !== undefined
         ? { string: source.string, baseDir: requestDir }
-        : { filename: path.resolve(requestDir, source.filename) };
+        : { filename: path.isAbsolute(source.filename) ? source.filename : path.resolve(requestDir, source.filename) };
     this.root = options.root ?? ("filename" in this.source ? path.dirname(this.source.filename) : requestDir);
   }
 

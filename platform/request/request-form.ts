@@ -65,6 +65,15 @@ export async function parseRequestForm(req: Request, bodyLimit: number, timeoutM
   // Input filters see the body before the form parser does; their output has a length of its own.
   const body = hasBody ? requestBody(req) : null;
   const filtered = body !== null && body !== raw;
+  const input = {
+    query: req.args || null,
+    contentType: req.headersIn.get("content-type"),
+    contentLength: lengthHeader === undefined || filtered ? undefined : Number(lengthHeader),
+    body,
+  };
+  const options = { tmpDir: settings.tmpDir, limits: settings.limits, keepBlank: settings.keepBlank };
+  // A query string alone needs no stall timer and leaves no temporary file to dispose of.
+  if (!body) return parseForm(input, options);
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const stall = () => abort.abort(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): the form body stopped arriving", 408));
@@ -72,20 +81,10 @@ export async function parseRequestForm(req: Request, bodyLimit: number, timeoutM
     clearTimeout(timer);
     timer = setTimeout(stall, timeoutMs);
   };
-  if (hasBody) {
-    touch();
-    raw.on("data", touch);
-  }
+  touch();
+  raw.on("data", touch);
   try {
-    const form = await parseForm(
-      {
-        query: req.args || null,
-        contentType: req.headersIn.get("content-type"),
-        contentLength: lengthHeader === undefined || filtered ? undefined : Number(lengthHeader),
-        body,
-      },
-      { tmpDir: settings.tmpDir, limits: settings.limits, keepBlank: settings.keepBlank, signal: abort.signal },
-    );
+    const form = await parseForm(input, { ...options, signal: abort.signal });
     req.registerCleanup(() => form.dispose());
     return form;
   } finally {

