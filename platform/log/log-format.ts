@@ -52,10 +52,7 @@ const ITEMS: Record<string, (param: string | null) => Item> = {
   n: (p) => (_, q) => q.notes.get(requireParam("n", p)) ?? null,
   o: (p) => {
     const name = requireParam("o", p);
-    return (_, q) => {
-      const v = q.rawResponse.getHeader(name);
-      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : String(v);
-    };
+    return (_, q) => q._state.output.sentHeader(name) ?? null;
   },
   p: (p) => {
     const which = (p ?? "canonical").toLowerCase();

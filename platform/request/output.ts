@@ -39,6 +39,7 @@ function hasNoBody(status: number): boolean {
  */
 export class Output {
   private chunks: Array<string | Buffer> = [];
+  private sentHeaders: string[] = [];
   private buffered = 0;
   private sent = false;
   private ended = false;
@@ -229,24 +230,41 @@ export class Output {
       if (h.headerOnly) contentLength = null;
     }
     const res = this.raw;
-    res.statusCode = h.status;
-    if (h.statusLine) res.statusMessage = h.statusLine;
+    // One flat list handed to writeHead: cheaper than a setHeader call (and a lookup) per header.
+    const flat: string[] = [];
+    let hasType = false;
+    let hasLength = false;
     for (const table of [h.headersOut, h.errHeadersOut]) {
-      for (const name of table.keys()) {
-        const values = table.getAll(name);
-        const existing = res.getHeader(name);
-        const merged = existing === undefined ? values : [...(Array.isArray(existing) ? existing : [String(existing)]), ...values];
-        res.setHeader(name, merged.length === 1 ? merged[0] : merged);
+      for (const [name, value] of table) {
+        const lower = name.toLowerCase();
+        if (lower === "content-type") hasType = true;
+        else if (lower === "content-length" || lower === "transfer-encoding") hasLength = true;
+        flat.push(name, value);
       }
     }
-    if (!res.hasHeader("content-type")) {
-      if (h.contentType) res.setHeader("Content-Type", h.contentType);
-      else if (contentLength !== 0) res.setHeader("Content-Type", DEFAULT_CONTENT_TYPE);
+    for (const name of res.getHeaderNames()) {
+      if (name === "content-type") hasType = true;
+      else if (name === "content-length" || name === "transfer-encoding") hasLength = true;
     }
-    if (contentLength !== null && !hasNoBody(h.status) && !res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) {
-      res.setHeader("Content-Length", contentLength);
+    if (!hasType) {
+      if (h.contentType) flat.push("Content-Type", h.contentType);
+      else if (contentLength !== 0) flat.push("Content-Type", DEFAULT_CONTENT_TYPE);
     }
+    if (contentLength !== null && !hasNoBody(h.status) && !hasLength) flat.push("Content-Length", String(contentLength));
+    if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
+    else res.writeHead(h.status, flat);
+    this.sentHeaders = flat;
     this.sent = true;
+  }
+
+  /** A response header as it went out (all values joined), for the access log's `%{Name}o`. */
+  sentHeader(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    const values: string[] = [];
+    for (let i = 0; i + 1 < this.sentHeaders.length; i += 2) if (this.sentHeaders[i].toLowerCase() === lower) values.push(this.sentHeaders[i + 1]);
+    if (values.length) return values.join(", ");
+    const own = this.raw.getHeader(name);
+    return own === undefined ? undefined : Array.isArray(own) ? own.join(", ") : String(own);
   }
 
   private send(chunk: string | Buffer, size: number): Promise<void> {
