@@ -68,6 +68,11 @@ export class Table implements Iterable<[string, string]> {
     return [...this].map(([, v]) => v);
   }
 
+  /** Calls `fn` for every (name, value) pair, without an iterator (for the request path). */
+  forEachValue(fn: (name: string, value: string) => void): void {
+    for (const e of this.entries.values()) for (const v of e.values) fn(e.name, v);
+  }
+
   /** Every (name, value) pair; a name with several values appears once per value. */
   *[Symbol.iterator](): Iterator<[string, string]> {
     for (const e of this.entries.values()) for (const v of e.values) yield [e.name, v];

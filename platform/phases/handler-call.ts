@@ -105,6 +105,10 @@ const CLASS_SOURCE = /^class[\s{]/;
  * `resolve_object`). Only own properties and class methods are followed.
  */
 function resolveObject(req: Request, root: Record<string, unknown>, dotted: string, entry: HandlerEntry): unknown {
+  // The usual handler name is one plain export: no splitting, no walk.
+  if (!dotted.includes(".")) {
+    return dotted in root && dotted !== "__proto__" && dotted !== "constructor" && dotted !== "prototype" ? root[dotted] : undefined;
+  }
   let obj: unknown = root;
   const parts = dotted.split(".");
   for (let i = 0; i < parts.length; i++) {

@@ -234,14 +234,14 @@ export class Output {
     const flat: string[] = [];
     let hasType = false;
     let hasLength = false;
-    for (const table of [h.headersOut, h.errHeadersOut]) {
-      for (const [name, value] of table) {
-        const lower = name.toLowerCase();
-        if (lower === "content-type") hasType = true;
-        else if (lower === "content-length" || lower === "transfer-encoding") hasLength = true;
-        flat.push(name, value);
-      }
-    }
+    const add = (name: string, value: string) => {
+      const lower = name.toLowerCase();
+      if (lower === "content-type") hasType = true;
+      else if (lower === "content-length" || lower === "transfer-encoding") hasLength = true;
+      flat.push(name, value);
+    };
+    h.headersOut.forEachValue(add);
+    h.errHeadersOut.forEachValue(add);
     for (const name of res.getHeaderNames()) {
       if (name === "content-type") hasType = true;
       else if (name === "content-length" || name === "transfer-encoding") hasLength = true;

@@ -351,8 +351,12 @@ function hostHeader(raw: string[]): string | undefined {
 /** The host and port the client addressed (Apache's `UseCanonicalName Off`). */
 function hostAndPort(host: string | undefined, fallback: string, localPort: number): { hostname: string; port: number } {
   if (!host) return { hostname: fallback, port: localPort };
-  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host);
-  if (!m) return { hostname: fallback, port: localPort };
-  return { hostname: m[1].replace(/^\[|\]$/g, "") || fallback, port: m[2] ? Number(m[2]) : localPort };
+  const close = host.startsWith("[") ? host.indexOf("]") : -1;
+  const colon = host.indexOf(":", close + 1);
+  const name = colon < 0 ? host : host.slice(0, colon);
+  const portText = colon < 0 ? "" : host.slice(colon + 1);
+  if ((portText !== "" && !/^\d+$/.test(portText)) || (close < 0 && name.includes("]"))) return { hostname: fallback, port: localPort };
+  const hostname = close > 0 ? name.slice(1, close) : name;
+  return { hostname: hostname || fallback, port: portText ? Number(portText) : localPort };
 }
 
