@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfig, ConfigLookup, type ServerConfig } from "../../platform/config";
-import { ConfigErrors } from "../../platform/errors";
+import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
 function load(conf: string, files: Record<string, string> = {}, defines: string[] = []): { cfg: ServerConfig; dir: string } {
@@ -11,15 +11,7 @@ function load(conf: string, files: Record<string, string> = {}, defines: string[
   return { cfg: loadConfig(path.join(dir, "tsmod.conf"), { defines, builtins: new Set(["tsmod", "tsmod/psp"]) }), dir };
 }
 
-function errorsOf(conf: string, files: Record<string, string> = {}): string[] {
-  try {
-    load(conf, files);
-  } catch (e) {
-    if (e instanceof ConfigErrors) return e.errors.map((x) => x.message.replace(/^.*tsmod\.conf:/, "conf:"));
-    throw e;
-  }
-  return [];
-}
+const errorsOf = (conf: string, files: Record<string, string> = {}): string[] => configErrors(() => load(conf, files));
 
 describe("config parser: errors", () => {
   test("a misspelled directive is reported with a suggestion", () => {

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfig, type ServerConfig } from "../../platform/config";
-import { ConfigErrors } from "../../platform/errors";
 import { proxyFilename } from "../../platform/proxy";
+import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
 function load(conf: string): ServerConfig {
@@ -10,15 +10,7 @@ function load(conf: string): ServerConfig {
   return loadConfig(path.join(dir, "tsmod.conf"));
 }
 
-function errorsOf(conf: string): string[] {
-  try {
-    load(conf);
-  } catch (e) {
-    if (e instanceof ConfigErrors) return e.errors.map((x) => x.message.replace(/^.*tsmod\.conf:/, "conf:"));
-    throw e;
-  }
-  return [];
-}
+const errorsOf = (conf: string): string[] => configErrors(() => load(conf));
 
 describe("proxy directives", () => {
   test("bad uses are FILE:LINE errors", () => {
