@@ -2,11 +2,12 @@ import { parseContentType } from "busboy/lib/utils";
 
 import { readBody } from "./body-reader";
 import { charsetName } from "./charset";
-import { FieldStorage } from "./field-storage";
+import { FieldStorage, type FormEntry } from "./field-storage";
 import { malformedForm, unsupportedForm } from "./form-errors";
 import type { FormLimits } from "./limits";
 import { readMultipart } from "./multipart-reader";
 import { charsetFieldValue, decodeEntries, type RawEntry } from "./raw-entry";
+import { plainQueryFields } from "./plain-query";
 import { UrlencodedReader } from "./urlencoded-reader";
 
 /** What `parseForm` needs from a request; nothing else about it. */
@@ -65,16 +66,21 @@ export async function parseForm(input: FormInput, options: FormOptions): Promise
   if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
   const keepBlank = options.keepBlank ?? false;
 
-  const query = new UrlencodedReader(options.limits, 0);
-  if (input.query) query.write(Buffer.from(input.query, "utf8"));
-  const queryEntries = query.end();
-  const fields = decodeEntries(queryEntries, charsetFieldValue(queryEntries) ?? fallback, keepBlank);
+  const plain = input.query ? plainQueryFields(input.query, options.limits, keepBlank) : { fields: [], count: 0 };
+  const { fields, count } = plain ?? readQuery(input.query ?? "", options.limits, fallback, keepBlank);
 
-  const body = await readFormBody(input, options, queryEntries.length);
+  const body = await readFormBody(input, options, count);
   if (!body) return new FieldStorage(fields);
   const bodyCharset = body.charset ?? charsetFieldValue(body.entries) ?? fallback;
   const bodyFields = decodeEntries(body.entries, bodyCharset, keepBlank);
   return new FieldStorage([...fields, ...bodyFields]);
+}
+
+function readQuery(queryString: string, limits: FormLimits, fallback: string, keepBlank: boolean): { fields: FormEntry[]; count: number } {
+  const query = new UrlencodedReader(limits, 0);
+  query.write(Buffer.from(queryString, "utf8"));
+  const entries = query.end();
+  return { fields: decodeEntries(entries, charsetFieldValue(entries) ?? fallback, keepBlank), count: entries.length };
 }
 
 interface RawBody {
