@@ -95,6 +95,7 @@ async function reloads() {
   // transpiles, then stays there (measured with transpileModule alone, no module evaluated):
   // that warm-up is reported apart from the growth the reloads themselves cause.
   let before = start;
+  const samples = [];
   for (let v = 1; v <= WARMUP + RELOADS; v++) {
     if (v === WARMUP + 1) {
       await new Promise((r) => setImmediate(r));
@@ -108,6 +109,7 @@ async function reloads() {
       /* the first request that shows the new code ends the measurement */
     }
     times.push(Number(process.hrtime.bigint() - saved) / 1e6);
+    if (v > WARMUP && (v - WARMUP) % 100 === 0) samples.push(Math.round(memory().rss - before.rss));
   }
   await new Promise((r) => setImmediate(r));
   const after = memory();
@@ -122,6 +124,7 @@ async function reloads() {
     warmupReloads: WARMUP,
     rssGrowthDuringWarmupMiB: before.rss - start.rss,
     rssGrowthMiB: after.rss - before.rss,
+    rssGrowthEvery100MiB: samples,
     heapUsedGrowthMiB: after.heapUsed - before.heapUsed,
   };
 }

@@ -25,7 +25,7 @@ export async function runWorker(configFile: string, options: ServerOptions): Pro
     if (isMessage<PrimaryMessage>(m, "stop")) stop();
   });
   // A new worker gets connections as soon as it listens (a reload puts it straight into a
-  // busy pool): load the TypeScript compiler first, not on its first request.
+  // busy pool): start the compiler thread first, not on its first request.
   compileModule("worker-warm-up.ts", "export {};");
   try {
     server = await TsmodServer.start(configFile, options);
