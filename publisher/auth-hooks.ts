@@ -35,12 +35,17 @@ export function hookOf(holder: unknown, name: string, isModule = false): unknown
  * users or a constant. Failing `__auth__` answers 401 with a Basic challenge, failing
  * `__access__` 403, a malformed Basic header 400. A hook that passes sets `req.user`.
  */
-export async function checkAuth(req: Request, holder: unknown, isModule: boolean, state: AuthState): Promise<void> {
+export function checkAuth(req: Request, holder: unknown, isModule: boolean, state: AuthState): Promise<void> | undefined {
   const realm = hookOf(holder, "__auth_realm__", isModule);
   if (realm !== undefined) state.realm = String(realm);
   const auth = hookOf(holder, "__auth__", isModule);
   const access = hookOf(holder, "__access__", isModule);
-  if (auth === undefined && access === undefined) return;
+  // Most steps have no hooks: nothing to wait for then.
+  if (auth === undefined && access === undefined) return undefined;
+  return runHooks(req, holder, isModule, state, auth, access);
+}
+
+async function runHooks(req: Request, holder: unknown, isModule: boolean, state: AuthState, auth: unknown, access: unknown): Promise<void> {
   if (state.credentials === undefined) state.credentials = credentialsOf(req);
   const self = isModule ? undefined : holder;
   if (auth !== undefined) {

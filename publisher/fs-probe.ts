@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { TtlCache } from "./ttl-cache";
 
 export type EntryKind = "file" | "dir" | "other" | null;
 
@@ -6,15 +7,9 @@ interface Probe {
   readonly kind: EntryKind;
   /** The path with every symlink resolved, or null when it does not exist. */
   readonly real: string | null;
-  readonly expires: number;
 }
 
-/** How long a file-system answer is reused: new and removed files show up within this time. */
-const TTL_MS = 1000;
-/** URLs are client-chosen, so the cache is bounded: past this size it starts over. */
-const MAX_ENTRIES = 10_000;
-
-const cache = new Map<string, Probe>();
+const cache = new TtlCache<Probe>();
 
 /**
  * What is at `p` (following symlinks) and where it really is, answered from a short-lived
@@ -23,8 +18,8 @@ const cache = new Map<string, Probe>();
  */
 export function probe(p: string): Probe {
   const now = Date.now();
-  const hit = cache.get(p);
-  if (hit && hit.expires > now) return hit;
+  const hit = cache.get(p, now);
+  if (hit) return hit;
   const st = fs.statSync(p, { throwIfNoEntry: false });
   let real: string | null = null;
   if (st) {
@@ -34,8 +29,7 @@ export function probe(p: string): Probe {
       real = null;
     }
   }
-  const entry: Probe = { kind: !st || !real ? null : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other", real, expires: now + TTL_MS };
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  cache.set(p, entry);
+  const entry: Probe = { kind: !st || !real ? null : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other", real };
+  cache.set(p, entry, now);
   return entry;
 }

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { MODULE_EXTENSIONS, type Request } from "../platform";
 import { probe } from "./fs-probe";
 import { enforce } from "./security-rules";
+import { TtlCache } from "./ttl-cache";
 
 /** The module a URL names and the path of the callable inside it. */
 export interface ModuleTarget {
@@ -37,6 +38,20 @@ function stripSlash(p: string): string {
 export function locateModule(req: Request): ModuleTarget {
   const root = publisherRoot(req);
   const full = (req.filename ?? "") + req.pathInfo;
+  // Built from probe answers only: kept as long as one, so changes still show within seconds.
+  const key = root + "\0" + full;
+  const now = Date.now();
+  const hit = located.get(key, now);
+  if (hit) return hit;
+  const target = locate(req, root, full);
+  located.set(key, target, now);
+  return target;
+}
+
+/** Targets that passed the security rules (a refused URL is looked at again each time). */
+const located = new TtlCache<ModuleTarget>();
+
+function locate(req: Request, root: string, full: string): ModuleTarget {
   const rootReal = probe(root).real ?? root;
   if (!(full === root || full.startsWith(root === "/" ? root : root + "/"))) {
     enforce(req, "module", { segments: [], kind: null, real: full, rootReal }, full);

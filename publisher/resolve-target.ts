@@ -20,14 +20,16 @@ export interface Target {
  */
 export async function resolveTarget(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget): Promise<Target> {
   const auth = newAuthState();
-  await checkAuth(req, exports, true, auth);
+  const moduleHooks = checkAuth(req, exports, true, auth);
+  if (moduleHooks) await moduleHooks;
   let methods = declaredMethods(exports, true);
   let container: unknown = undefined;
   let value: unknown = exports;
   const { names } = target;
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
-    const what = `${target.label}: ${names.slice(0, i + 1).join("/")}`;
+    // Built only for a refusal's log line.
+    const what = () => `${target.label}: ${names.slice(0, i + 1).join("/")}`;
     enforce(req, "name", name, what);
     container = value;
     if (i === 0) {
@@ -39,13 +41,15 @@ export async function resolveTarget(req: Request, exports: Record<string, unknow
       value = member?.kind === "data" ? member.value : undefined;
     }
     enforce(req, i < names.length - 1 ? "traverse" : "publish", value, what);
-    await checkAuth(req, value, false, auth);
+    const hooks = checkAuth(req, value, false, auth);
+    if (hooks) await hooks;
     methods = declaredMethods(value, false) ?? methods;
   }
   const callable = callableOf(value)!;
   if (callable.fn !== value) {
-    enforce(req, "publish", callable.fn, `${target.label}: ${names.join("/")}/__call__`);
-    await checkAuth(req, callable.fn, false, auth);
+    enforce(req, "publish", callable.fn, () => `${target.label}: ${names.join("/")}/__call__`);
+    const hooks = checkAuth(req, callable.fn, false, auth);
+    if (hooks) await hooks;
     methods = declaredMethods(callable.fn, false) ?? methods;
     return { fn: callable.fn, self: value, methods };
   }

@@ -104,9 +104,9 @@ function violation<S extends Stage>(stage: S, subject: Subjects[S]): SecurityRul
  * Ends the request with the status of the first rule that denies `subject`; `what` names the
  * subject in the log line (`tests.ts: index/name`).
  */
-export function enforce<S extends Stage>(req: Request, stage: S, subject: Subjects[S], what: string): void {
+export function enforce<S extends Stage>(req: Request, stage: S, subject: Subjects[S], what: string | (() => string)): void {
   const rule = violation(stage, subject);
   if (!rule) return;
-  req.logError(`publisher: ${what}: refused by rule '${rule.id}' (${rule.reason})`, APLOG_INFO);
+  req.logError(`publisher: ${typeof what === "string" ? what : what()}: refused by rule '${rule.id}' (${rule.reason})`, APLOG_INFO);
   throw new ServerReturn(rule.status);
 }

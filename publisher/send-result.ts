@@ -11,6 +11,7 @@ const BYTES = "application/octet-stream";
  * test, on the last 100 characters).
  */
 function looksLikeHtml(text: string): boolean {
+  if (!text.includes("<")) return false;
   return /^\s*<(!doctype\s+html|html)[\s>]/i.test(text.slice(0, 100)) || /<\/html\s*>\s*$/i.test(text.slice(-100));
 }
 

@@ -20,6 +20,8 @@ export type FormValue = string | FileField;
 export class FieldStorage implements Iterable<FormEntry> {
   readonly list: readonly FormEntry[];
   #disposed: Promise<void> | undefined;
+  /** Values by name, built at the first lookup: the publisher looks up every parameter. */
+  #byName: Map<string, FormValue[]> | undefined;
 
   constructor(list: readonly FormEntry[] = []) {
     this.list = Object.freeze([...list]);
@@ -29,22 +31,35 @@ export class FieldStorage implements Iterable<FormEntry> {
   getfirst(name: string): FormValue | undefined;
   getfirst<T>(name: string, def: T): FormValue | T;
   getfirst<T>(name: string, def?: T): FormValue | T | undefined {
-    const entry = this.list.find((e) => e.name === name);
-    return entry ? valueOf(entry) : def;
+    const values = this.#index().get(name);
+    return values ? values[0] : def;
   }
 
   /** Every value of `name`, in order; empty when there is none. */
   getlist(name: string): FormValue[] {
-    return this.list.filter((e) => e.name === name).map(valueOf);
+    const values = this.#index().get(name);
+    return values ? [...values] : [];
   }
 
   has(name: string): boolean {
-    return this.list.some((e) => e.name === name);
+    return this.#index().has(name);
   }
 
   /** The distinct field names, in order of first appearance. */
   keys(): string[] {
-    return [...new Set(this.list.map((e) => e.name))];
+    return [...this.#index().keys()];
+  }
+
+  #index(): Map<string, FormValue[]> {
+    if (!this.#byName) {
+      this.#byName = new Map();
+      for (const entry of this.list) {
+        const values = this.#byName.get(entry.name);
+        if (values) values.push(valueOf(entry));
+        else this.#byName.set(entry.name, [valueOf(entry)]);
+      }
+    }
+    return this.#byName;
   }
 
   [Symbol.iterator](): Iterator<FormEntry> {
