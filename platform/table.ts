@@ -68,9 +68,9 @@ export class Table implements Iterable<[string, string]> {
     return [...this].map(([, v]) => v);
   }
 
-  /** Calls `fn` for every (name, value) pair, without an iterator (for the request path). */
-  forEachValue(fn: (name: string, value: string) => void): void {
-    for (const e of this.entries.values()) for (const v of e.values) fn(e.name, v);
+  /** Appends every (name, value) pair to `flat` as two items: the list `writeHead` takes. */
+  appendPairs(flat: string[]): void {
+    for (const e of this.entries.values()) for (const v of e.values) flat.push(e.name, v);
   }
 
   /** Every (name, value) pair; a name with several values appears once per value. */

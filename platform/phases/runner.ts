@@ -1,6 +1,6 @@
 import { DECLINED } from "../constants";
 import type { HandlerEntry } from "../config/model";
-import type { Request } from "../request";
+import type { HandlerInfo, Request } from "../request";
 import { SKIPPED, callHandler, describeEntry } from "./handler-call";
 import type { PhaseSpec } from "./phase-table";
 import { reportError } from "./report-error";
@@ -13,20 +13,21 @@ import { reportError } from "./report-error";
 export async function runPhase(req: Request, phase: PhaseSpec, list: HandlerEntry[]): Promise<number> {
   if (list.length === 0) return DECLINED;
   const state = req._state;
-  const running = { directive: phase.directive, list: [...list] };
+  // The configured list itself: `addHandler` copies it before appending (see `owned`).
+  const running = { directive: phase.directive, list, owned: false };
   state.running = running;
   req.phase = phase.directive;
   let result = DECLINED;
   try {
     for (let i = 0; i < running.list.length; i++) {
       const entry = running.list[i];
-      const name = describeEntry(entry);
-      req.hlist = { handler: name, directory: entry.directory, silent: entry.silent, isLocation: entry.isLocation };
+      const info = infoOf(entry);
+      req.hlist = info;
       let r;
       try {
         r = await callHandler(req, phase, entry);
       } catch (err) {
-        r = await reportError(req, `${phase.directive} ${name}`, err);
+        r = await reportError(req, `${phase.directive} ${info.handler}`, err);
       }
       if (r === SKIPPED) continue;
       result = r;
@@ -36,4 +37,16 @@ export async function runPhase(req: Request, phase: PhaseSpec, list: HandlerEntr
     state.running = null;
   }
   return result;
+}
+
+const infos = new WeakMap<HandlerEntry, HandlerInfo>();
+
+/** `req.hlist` for an entry: entries live as long as their configuration, so made once. */
+function infoOf(entry: HandlerEntry): HandlerInfo {
+  let info = infos.get(entry);
+  if (!info) {
+    info = Object.freeze({ handler: describeEntry(entry), directory: entry.directory, silent: entry.silent, isLocation: entry.isLocation });
+    infos.set(entry, info);
+  }
+  return info;
 }

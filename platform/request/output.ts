@@ -232,20 +232,13 @@ export class Output {
     const res = this.raw;
     // One flat list handed to writeHead: cheaper than a setHeader call (and a lookup) per header.
     const flat: string[] = [];
-    let hasType = false;
-    let hasLength = false;
-    const add = (name: string, value: string) => {
-      const lower = name.toLowerCase();
-      if (lower === "content-type") hasType = true;
-      else if (lower === "content-length" || lower === "transfer-encoding") hasLength = true;
-      flat.push(name, value);
-    };
-    h.headersOut.forEachValue(add);
-    h.errHeadersOut.forEachValue(add);
-    for (const name of res.getHeaderNames()) {
-      if (name === "content-type") hasType = true;
-      else if (name === "content-length" || name === "transfer-encoding") hasLength = true;
-    }
+    const out = h.headersOut;
+    const err = h.errHeadersOut;
+    out.appendPairs(flat);
+    err.appendPairs(flat);
+    const has = (name: string) => out.has(name) || err.has(name) || res.hasHeader(name);
+    const hasType = has("content-type");
+    const hasLength = has("content-length") || has("transfer-encoding");
     if (!hasType) {
       if (h.contentType) flat.push("Content-Type", h.contentType);
       else if (contentLength !== 0) flat.push("Content-Type", DEFAULT_CONTENT_TYPE);

@@ -45,7 +45,7 @@ export interface RequestState {
   /** Handlers added with `req.addHandler` for phases that have not run yet. */
   readonly added: Map<string, HandlerEntry[]>;
   /** The list of the phase now running (addHandler for this phase appends to it). */
-  running: { directive: string; list: HandlerEntry[] } | null;
+  running: { directive: string; list: HandlerEntry[]; owned: boolean } | null;
   readonly cleanups: Array<() => unknown>;
   /** `req.form()`, parsed on first use. */
   form: Promise<import("../forms").FieldStorage> | null;

@@ -57,8 +57,6 @@ export class Request implements ResponseHead {
   uri: string;
   readonly unparsedUri: string;
   args: string | null;
-  readonly protocol: string;
-  readonly theRequest: string;
   readonly hostname: string;
   readonly headerOnly: boolean;
   readonly requestTime: number;
@@ -82,8 +80,8 @@ export class Request implements ResponseHead {
   apAuthType: string | null = null;
   readonly headersOut = new Table();
   readonly errHeadersOut = new Table();
-  readonly notes = new Table();
-  readonly subprocessEnv = new Table();
+  private notesTable: Table | null = null;
+  private envTable: Table | null = null;
   /** Directive name of the phase now running, e.g. "TsHandler"; null between phases. */
   phase: string | null = null;
   interpreter = "";
@@ -112,11 +110,29 @@ export class Request implements ResponseHead {
     this.port = init.port;
     this.https = init.isHttps;
     this.prev = init.prev;
-    this.protocol = `HTTP/${init.raw.httpVersion}`;
-    this.theRequest = `${init.method} ${init.unparsedUri} ${this.protocol}`;
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
     this.headersInTable = init.prev ? init.prev.headersIn : null;
+  }
+
+  get protocol(): string {
+    return `HTTP/${this.raw.httpVersion}`;
+  }
+
+  /** The request line, as the client sent it. */
+  get theRequest(): string {
+    return `${this.method} ${this.unparsedUri} ${this.protocol}`;
+  }
+
+  /** Notes for later phases and the log (`%{name}n`); made on first use, like the two below. */
+  get notes(): Table {
+    this.notesTable ??= new Table();
+    return this.notesTable;
+  }
+
+  get subprocessEnv(): Table {
+    this.envTable ??= new Table();
+    return this.envTable;
   }
 
   /** The request headers: case-insensitive, multi-valued (built on first use). */
@@ -268,8 +284,13 @@ export class Request implements ResponseHead {
     const dir = directory !== undefined ? path.resolve(directory).replace(/\/*$/, "/") : (this.hlist?.directory ?? null);
     const entry: HandlerEntry = { ...parsed, directory: dir, isLocation: false, silent: false };
     const s = this._state;
-    if (s.running && s.running.directive === spec.directive) {
-      s.running.list.push(entry);
+    const running = s.running;
+    if (running && running.directive === spec.directive) {
+      if (!running.owned) {
+        running.list = [...running.list];
+        running.owned = true;
+      }
+      running.list.push(entry);
       return;
     }
     const list = s.added.get(spec.directive);
