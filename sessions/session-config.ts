@@ -1,4 +1,4 @@
-import { ErrorCode, TsmodError } from "../platform";
+import { ErrorCode, TsmodError, configuredSecret } from "../platform";
 import { isCookieAttributeValue, isCookieName } from "./session-cookie";
 
 export const STORE_TYPES = ["memory", "sqlite", "postgres", "cookie"] as const;
@@ -26,8 +26,8 @@ export interface SessionConfig {
   readonly domain: string | undefined;
   /** tsmod.session.secure: mark the cookie Secure even on plain HTTP (behind a TLS proxy). */
   readonly secure: boolean;
-  /** tsmod.secret: key for the cookie store's sealed data. */
-  readonly secret: string | undefined;
+  /** tsmod.secret or tsmod.secret_file: keys for the cookie store's seals (the first seals, all unseal). */
+  readonly secret: readonly string[] | undefined;
 }
 
 export const DEFAULT_COOKIE_NAME = "tsmodsid";
@@ -47,15 +47,20 @@ export function readSessionConfig(options: Options): SessionConfig {
   };
   const type = parseType(read("tsmod.session.type"));
   const database = read("tsmod.session.database");
-  const secret = read("tsmod.secret");
+  let secret: readonly string[] | undefined;
+  try {
+    secret = configuredSecret(options);
+  } catch (e) {
+    fail("tsmod.secret_file", `cannot be used: ${(e as Error).message}`);
+  }
   if (type === "postgres" && database === undefined) {
     fail("tsmod.session.database", "is required for tsmod.session.type postgres (a postgres:// URL)");
   }
   if (type === "postgres" && !/^postgres(ql)?:\/\//.test(database ?? "")) {
     fail("tsmod.session.database", `must be a postgres:// URL for tsmod.session.type postgres`);
   }
-  if (type === "cookie" && (secret === undefined || secret.length < MIN_SECRET_LENGTH)) {
-    fail("tsmod.secret", `must be set to at least ${MIN_SECRET_LENGTH} characters for tsmod.session.type cookie`);
+  if (type === "cookie" && (!secret?.length || secret.some((key) => key.length < MIN_SECRET_LENGTH))) {
+    fail("tsmod.secret", `must be set to at least ${MIN_SECRET_LENGTH} characters for tsmod.session.type cookie (every key, when several rotate; or use tsmod.secret_file)`);
   }
   const schema = read("tsmod.session.schema");
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {

@@ -1,3 +1,4 @@
+export { configuredSecret } from "./configured-secret";
 export { parseCookies } from "./parse-cookies";
 export { type SealOptions, sealCookieValue, unsealCookieValue } from "./sealed-cookie";
 export { MIN_SECRET_LENGTH, type Secret } from "./secrets";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { MAX_COOKIE_BYTES } from "../session-cookie";
 import { isValidSessionId } from "../session-id";
@@ -29,17 +30,23 @@ interface Sealed {
 export class CookieStore implements SessionStore {
   readonly name = "cookie";
   readonly capabilities = { serverSide: false, serialisesRequests: false, shared: true } as const;
-  readonly #secret: string;
+  /** The current key alone: iron-session seals with the highest id it is given. */
+  readonly #sealWith: Record<number, string>;
+  /** Every key, so that seals made before a rotation still open. */
+  readonly #unsealWith: Record<number, string>;
 
-  constructor(secret: string) {
-    this.#secret = secret;
+  /** `secret`: the keys, current first (tsmod.secret's rotation order). */
+  constructor(secret: readonly string[]) {
+    this.#sealWith = { [keyId(secret[0])]: secret[0] };
+    // No prototype: iron looks the seal's (attacker-chosen) key id up by name.
+    this.#unsealWith = Object.assign(Object.create(null) as Record<number, string>, ...secret.map((key) => ({ [keyId(key)]: key })));
   }
 
   async decodeCookie(value: string): Promise<SessionCookie | undefined> {
     if (value.length > MAX_COOKIE_BYTES || !CURRENT_SEAL.test(value)) return undefined;
     let payload: unknown;
     try {
-      payload = await unsealData(value, { password: this.#secret });
+      payload = await unsealData(value, { password: this.#unsealWith });
     } catch {
       return undefined; // malformed seals make iron throw; forged or expired ones unseal to {}
     }
@@ -65,8 +72,16 @@ export class CookieStore implements SessionStore {
   #seal(record: SessionRecord): Promise<string> {
     const sealed: Sealed = { id: record.id, d: JSON.parse(record.data), c: record.created, a: record.accessed, t: record.timeout };
     // iron's own expiry backs up the session timeout should a clock or a check ever fail.
-    return sealData(sealed, { password: this.#secret, ttl: record.timeout });
+    return sealData(sealed, { password: this.#sealWith, ttl: record.timeout });
   }
+}
+
+/**
+ * iron names the key that made a seal so that unsealing can pick it; iron-session wants a
+ * number. Derived from the key itself, it stays the same whatever the keys' order.
+ */
+function keyId(key: string): number {
+  return parseInt(createHash("sha256").update(key).digest("hex").slice(0, 12), 16);
 }
 
 /** Checks the shape of an unsealed payload (iron authenticated it; JSON made every value JSON). */

@@ -26,7 +26,7 @@ export function storeLocation(config: SessionConfig, env: StoreEnvironment): str
     case "postgres":
       return `postgres:${config.database}#${config.schema ?? ""}`;
     case "cookie":
-      return `cookie:${config.secret}`;
+      return `cookie:${config.secret?.join(" ")}`;
   }
 }
 
@@ -47,7 +47,7 @@ export function createStore(config: SessionConfig, env: StoreEnvironment): Sessi
       return new PostgresStore({ connectionString: config.database as string, schema: config.schema, log: env.log });
     }
     case "cookie":
-      return new CookieStore(config.secret as string);
+      return new CookieStore(config.secret as readonly string[]);
   }
 }
 
