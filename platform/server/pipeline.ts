@@ -5,6 +5,7 @@ import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../prox
 import { DEFAULT_BODY_LIMIT, type Request } from "../request";
 import { defaultHandler, isHtFile } from "../static";
 import { defaultContentType, handlerExtension, handlerFor } from "./content-type";
+import { rawHeader } from "./raw-header";
 import { checkHostAccess, userSatisfies } from "./require-check";
 import { mapToStorage, translateUri } from "./translate";
 import { checkRedirect } from "./url-redirect";
@@ -173,7 +174,7 @@ function configure(req: Request, proxyHandler: string | null): StepResult {
   req.interpreter = dir.interpreter ?? req.server.serverHostname;
   req.handler = proxyHandler ?? handlerFor(dir, req.filename);
   req.extension = handlerExtension(req.filename);
-  const declared = Number(req.headersIn.get("content-length") ?? 0);
+  const declared = Number(rawHeader(req.raw.rawHeaders, "content-length") ?? 0);
   const limit = dir.limitRequestBody ?? DEFAULT_BODY_LIMIT;
   if (limit > 0 && declared > limit) {
     req.notes.set("error-notes", `The request body (${declared} bytes) exceeds LimitRequestBody (${limit} bytes).`);

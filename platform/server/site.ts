@@ -8,6 +8,7 @@ import { PHASES, reportError, runPhase } from "../phases";
 import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
+import { rawHeader } from "./raw-header";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { VhostMatcher } from "./vhost-match";
@@ -100,7 +101,7 @@ export class Site implements RequestRuntime {
     const localPort = socket.localPort ?? 0;
     const localIp = socket.localAddress ?? "";
     // From rawHeaders: `raw.headers` would build a second header object on every request.
-    const host = hostHeader(raw.rawHeaders);
+    const host = rawHeader(raw.rawHeaders, "host");
     const vserver = this.matcher.match(host, localPort, localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
@@ -341,11 +342,6 @@ function lastOf(req: Request): Request {
   let r = req;
   while (r.next) r = r.next;
   return r;
-}
-
-function hostHeader(raw: string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === "host") return raw[i + 1];
-  return undefined;
 }
 
 /** The host and port the client addressed (Apache's `UseCanonicalName Off`). */

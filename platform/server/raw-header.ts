@@ -1,0 +1,12 @@
+/**
+ * The first value of header `lowerName` in Node's `rawHeaders`: for the few headers every
+ * request needs, read without building a header table or Node's `headers` object.
+ */
+export function rawHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  const length = lowerName.length;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === length && name.toLowerCase() === lowerName) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
