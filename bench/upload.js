@@ -5,7 +5,9 @@
  * `req.form()`. Reports the throughput (goal >= 150 MiB/s) and the server's peak resident set
  * size (goal < 100 MB): the peak sampled inside the handler while the body streamed in (with
  * the size before it, so the upload's own share shows), and the process's high-water mark
- * over its whole life (VmHWM, Linux only).
+ * over its whole life (VmHWM, Linux only). The ArrayBuffer peak is most of that share: node:http
+ * hands each body chunk over in a buffer of its own, freed only by V8's next young-generation GC,
+ * which V8 starts once 32 MB of such buffers are outstanding if nothing started one earlier.
  */
 const fs = require("node:fs");
 const http = require("node:http");
@@ -85,7 +87,8 @@ async function main() {
       `${"upload (req.form())".padEnd(24)} ${mib} MiB in ${seconds.toFixed(2)} s: ${rate.toFixed(0)} MiB/s ` +
         `(goal >= ${GOAL_MIB_S}, ${verdict(rate >= GOAL_MIB_S)})   ` +
         `server RSS peak ${mb(result.peakRss)} MB (goal < ${GOAL_RSS_MB}, ${verdict(result.peakRss < GOAL_RSS_MB * 1e6)}; ` +
-        `${mb(result.startRss)} MB before the upload, +${mb(result.peakRss - result.startRss)} MB during it)` +
+        `${mb(result.startRss)} MB before the upload, +${mb(result.peakRss - result.startRss)} MB during it; ` +
+        `ArrayBuffers up to ${mb(result.peakArrayBuffers)} MB)` +
         (hwm === null ? "" : `, process high-water mark ${mb(hwm)} MB`),
     );
   } finally {

@@ -5,19 +5,24 @@ const { OK } = require("tsmod");
 
 /**
  * Parses a multipart upload with req.form() and answers with the file's size and the highest
- * resident set size sampled while the body streamed in.
+ * resident set size sampled while the body streamed in, and the highest ArrayBuffer memory: the
+ * request body's chunks, which stay allocated after use until V8's next young-generation GC.
  */
 exports.handler = async function handler(req) {
-  const startRss = process.memoryUsage.rss();
+  const start = process.memoryUsage();
+  const startRss = start.rss;
   let peakRss = startRss;
+  let peakArrayBuffers = start.arrayBuffers;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers);
   }, 10);
   try {
     const form = await req.form();
     const file = form.getfirst("file");
     req.contentType = "application/json";
-    await req.write(JSON.stringify({ size: typeof file === "string" ? -1 : (file?.size ?? -1), peakRss, startRss }));
+    await req.write(JSON.stringify({ size: typeof file === "string" ? -1 : (file?.size ?? -1), peakRss, startRss, peakArrayBuffers }));
   } finally {
     clearInterval(sampler);
   }
