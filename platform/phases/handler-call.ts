@@ -33,11 +33,22 @@ export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: s
   return fn as (arg: never) => unknown;
 }
 
-/** Loads the entry's module in the request's interpreter, finds the function and calls it. */
-export async function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): Promise<HandlerResult> {
+/**
+ * Loads the entry's module in the request's interpreter, finds the function and calls it.
+ * A handler that answers synchronously gets its result checked without a promise.
+ */
+export function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry): HandlerResult | Promise<HandlerResult> {
   const fn = resolveHandler(req, entry, phase.defaultFunction) as ((r: Request) => unknown) | undefined;
   if (!fn) return SKIPPED;
-  const result: unknown = await fn(req);
+  const result: unknown = fn(req);
+  return isThenable(result) ? Promise.resolve(result).then((r) => checkedResult(r, phase, entry)) : checkedResult(result, phase, entry);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function checkedResult(result: unknown, phase: PhaseSpec, entry: HandlerEntry): number {
   if (!isResult(result)) {
     const shown = typeof result === "string" ? JSON.stringify(result.slice(0, 40)) : String(result);
     throw new TsmodError(

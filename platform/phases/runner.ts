@@ -25,7 +25,8 @@ export async function runPhase(req: Request, phase: PhaseSpec, list: HandlerEntr
       req.hlist = info;
       let r;
       try {
-        r = await callHandler(req, phase, entry);
+        const called = callHandler(req, phase, entry);
+        r = typeof called === "object" ? await called : called;
       } catch (err) {
         r = await reportError(req, `${phase.directive} ${info.handler}`, err);
       }

@@ -109,21 +109,30 @@ export class Output {
   }
 
   /**
-   * Completes the response. Throws the filter failure when an output filter failed before
-   * anything was sent: the caller answers with an error page instead.
+   * Completes the response. Throws (rejects) with the filter failure when an output filter
+   * failed before anything was sent: the caller answers with an error page instead. Without
+   * output filters there is nothing to wait for, and no promise.
    */
-  async end(): Promise<void> {
-    if (this.ended) return;
+  end(): Promise<void> | undefined {
+    if (this.ended) return undefined;
     const chain = this.filters();
-    if (chain) {
-      try {
-        await chain.end();
-      } catch (e) {
-        if (!this.sent) throw e;
-        this.ended = true;
-        return;
-      }
+    if (chain) return this.endFiltered(chain);
+    this.complete();
+    return undefined;
+  }
+
+  private async endFiltered(chain: FilterChain): Promise<void> {
+    try {
+      await chain.end();
+    } catch (e) {
+      if (!this.sent) throw e;
+      this.ended = true;
+      return;
     }
+    this.complete();
+  }
+
+  private complete(): void {
     let data: string | Buffer | undefined;
     if (!this.sent) {
       const size = this.buffered;

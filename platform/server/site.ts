@@ -143,14 +143,19 @@ export class Site implements RequestRuntime {
     }
     if (result !== OK && result !== DONE) await this.sendError(req, result);
     try {
-      await output.end();
+      const ending = output.end();
+      if (ending) await ending;
     } catch (e) {
       if (!isFilterFailure(e) || output.headersSent) {
         this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
       } else {
         // An output filter failed before the first byte (it is logged): an error page instead.
         await this.sendError(lastOf(req), HTTP_INTERNAL_SERVER_ERROR);
-        await output.end().catch((err: Error) => this.errorLog.log(`completing the response failed: ${err.message}`, APLOG_INFO));
+        try {
+          await output.end();
+        } catch (err) {
+          this.errorLog.log(`completing the response failed: ${(err as Error).message}`, APLOG_INFO);
+        }
       }
     }
     if (this.hasWorkAfterResponse(req)) {
@@ -217,12 +222,8 @@ export class Site implements RequestRuntime {
     };
   }
 
-  private async run(req: Request, isRedirect: boolean): Promise<number> {
-    try {
-      return await runPipeline(req, isRedirect);
-    } catch (e) {
-      return reportError(req, `request ${req.uri}`, e);
-    }
+  private run(req: Request, isRedirect: boolean): Promise<number> {
+    return runPipeline(req, isRedirect).catch((e: unknown) => reportError(req, `request ${req.uri}`, e));
   }
 
   /** Sends the error response for `status`: an `ErrorDocument` if one is set, else the built-in page. */
