@@ -85,8 +85,8 @@ export class PageRun {
   }
 
   /** Hands the complete output to the sink without forcing it out: small pages keep a Content-Length. */
-  async finish(): Promise<void> {
-    if (this.options.writes) await this.send();
+  finish(): Promise<void> | void {
+    if (this.options.writes) return this.send();
   }
 
   /** Hands the output so far to the client (the page's `req.flush()`); no-op when rendering to a string. */
@@ -139,21 +139,22 @@ export class PageRun {
     ));
   }
 
-  private async send(): Promise<void> {
+  private send(): Promise<void> | void {
     const output = this.takeOutput();
-    if (output) await this.req.write(output);
+    if (output) return this.req.write(output);
   }
 
-  private async createForm(): Promise<unknown> {
-    return this.options.form ? this.options.form() : this.req.form?.();
+  // Not async functions: those would wrap the provider's promise in one more.
+  private createForm(): Promise<unknown> {
+    return Promise.resolve(this.options.form ? this.options.form() : this.req.form?.());
   }
 
   private sessionObject(): Promise<unknown> {
     return (this.session ??= this.createSession());
   }
 
-  private async createSession(): Promise<unknown> {
-    return this.options.session ? this.options.session() : this.req.getSession?.();
+  private createSession(): Promise<unknown> {
+    return Promise.resolve(this.options.session ? this.options.session() : this.req.getSession?.());
   }
 
   /**
