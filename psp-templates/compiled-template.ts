@@ -2,7 +2,7 @@ import * as vm from "node:vm";
 import { ErrorCode } from "../platform";
 import { type GeneratedBody, generateBody } from "./code-generator";
 import type { EtaOutput } from "./eta-engine";
-import { referencedNames } from "./name-usage";
+import { codeFacts } from "./code-facts";
 import type { SourceFile } from "./parser";
 import { PSPError } from "./psp-error";
 import type { FileStamp, LoadedTemplate } from "./template-loader";
@@ -10,11 +10,18 @@ import type { FileStamp, LoadedTemplate } from "./template-loader";
 /** The names every page has in scope, whatever vars it is given. */
 export const BUILTIN_NAMES: readonly string[] = ["req", "psp", "form", "session"];
 
-/** Builtins that cost something to create (a body parse, a session lock), so only made on use. */
-const LAZY_NAMES = ["form", "session"];
-
-/** A page compiled for one set of var names: fills `out.res`, resolves when the page is done. */
-export type PageFunction = (vars: Record<string, unknown>, out: EtaOutput) => Promise<void>;
+/**
+ * A page compiled for one set of var names: fills `out.res` and returns when the page is done,
+ * or a promise if the page awaits. Builtins come first, then the vars object.
+ */
+export type PageFunction = (
+  out: EtaOutput,
+  req: unknown,
+  psp: unknown,
+  form: unknown,
+  session: unknown,
+  vars: Record<string, unknown>,
+) => Promise<void> | void;
 
 /** Different var-name sets per page are rare; the bound only guards against callers that vary them. */
 const MAX_FUNCTIONS_PER_TEMPLATE = 16;
@@ -32,21 +39,25 @@ export interface TemplateLocation {
 }
 
 /**
- * One loaded page and its compiled functions. Vars become plain names through a generated
- * `let {a, b} = __psp_vars` (no `with`, so the page runs in strict mode); since the names are
- * only known at render time there is one function per distinct set of var names.
+ * One loaded page and its compiled functions. Builtins are parameters; vars become plain names
+ * through a generated `let {a, b} = __psp_vars` (no `with`, so the page runs in strict mode);
+ * since the var names are only known at render time there is one function per distinct set.
  */
 export class CompiledTemplate {
   readonly label: string;
   readonly files: ReadonlyMap<string, SourceFile>;
   readonly stamps: readonly FileStamp[];
   readonly body: GeneratedBody;
-  /** The lazily created builtins (`form`, `session`) the page refers to by name. */
+  /** The builtins the page refers to by name; the others are never created for it. */
   readonly uses: ReadonlySet<string>;
+  /** Whether the page awaits, and so runs as an async function. */
+  readonly isAsync: boolean;
   /** When the files were last compared against `stamps` (ms). */
   checkedAt: number;
   /** Unique per compilation, so stack frames of this page can be told from any other page's. */
   private readonly scriptName: string;
+  /** The function for pages given no vars, the usual case (the built-in handler's). */
+  private readonly withoutVars: PageFunction;
   private readonly functions = new Map<string, PageFunction>();
 
   constructor(loaded: LoadedTemplate, now: number) {
@@ -54,15 +65,18 @@ export class CompiledTemplate {
     this.files = loaded.files;
     this.stamps = loaded.stamps;
     this.body = generateBody(loaded.segments);
-    this.uses = referencedNames(this.body.code, LAZY_NAMES);
+    const facts = codeFacts(this.body.code, BUILTIN_NAMES);
+    this.uses = facts.names;
+    this.isAsync = facts.awaits;
     this.checkedAt = now;
     this.scriptName = `${loaded.label} [psp#${++scriptCounter}]`;
-    // Compiling once up front reports syntax errors whatever vars the first render passes.
-    this.functionFor([]);
+    // Compiling up front also reports syntax errors whatever vars the first render passes.
+    this.withoutVars = this.compile(this.script());
   }
 
   /** `varNames`: bindable, sorted, none of them a builtin. */
   functionFor(varNames: readonly string[]): PageFunction {
+    if (varNames.length === 0) return this.withoutVars;
     const key = varNames.join(",");
     let fn = this.functions.get(key);
     if (!fn) {
@@ -75,8 +89,9 @@ export class CompiledTemplate {
 
   /** The complete generated source of the page function (also shown by the source view). */
   script(varNames: readonly string[] = []): string {
-    const names = [...BUILTIN_NAMES, ...varNames].join(", ");
-    return `(async function (__psp_vars, __eta) {"use strict"; let {${names}} = __psp_vars; {\n${this.body.code}\n}})`;
+    const header = `(${this.isAsync ? "async " : ""}function (__eta, ${BUILTIN_NAMES.join(", ")}, __psp_vars) {"use strict";`;
+    const bindVars = varNames.length > 0 ? ` let {${varNames.join(", ")}} = __psp_vars;` : "";
+    return `${header}${bindVars} {\n${this.body.code}\n}})`;
   }
 
   /** Turns an error thrown by this page's code into a PSPError at the template file and line. */

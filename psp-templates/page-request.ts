@@ -11,13 +11,16 @@ export function pageRequest(
   write: (data: string) => void,
   flush: () => Promise<void>,
 ): PSPRequest {
-  const bound = new WeakMap<Function, Function>();
+  // Bound once per method and page, so `req.m === req.m` holds. A plain Map: it lives only as
+  // long as the page's request, and weak tables cost the garbage collector more.
+  let bound: Map<Function, Function> | undefined;
   return new Proxy(req, {
     get(target, key) {
       if (key === "write") return write;
       if (key === "flush") return flush;
       const value: unknown = Reflect.get(target, key);
       if (typeof value !== "function") return value;
+      bound ??= new Map();
       let method = bound.get(value);
       if (!method) {
         method = value.bind(target) as Function;

@@ -25,10 +25,12 @@ export interface PageRunOptions {
   cache: PSPCache;
   root: string;
   checkChanges: boolean;
+  /** Creates `form`; default the request's `form()`. */
   form: LazyProvider | undefined;
+  /** Creates `session`; default the request's `getSession()`. */
   session: LazyProvider | undefined;
-  /** Takes finished output; absent when rendering to a string. */
-  sink: ((chunk: string) => Promise<void>) | undefined;
+  /** Whether finished output goes to the request; otherwise it is kept for `takeOutput`. */
+  writes: boolean;
 }
 
 /** `psp.include` inside `psp.include`... deeper than this is taken for a cycle. */
@@ -40,10 +42,10 @@ const MAX_INCLUDE_DEPTH = 32;
  */
 export class PageRun {
   private readonly out = newEtaOutput();
-  private readonly pageReq: PSPRequest;
-  private readonly form: LazyProvider;
-  private readonly session: LazyProvider;
-  private sessionUsed = false;
+  /** The page's `req`, made when first needed: most pages never name it. */
+  private pageReq: PSPRequest | undefined;
+  private form: Promise<unknown> | undefined;
+  private session: Promise<unknown> | undefined;
   /** True once part of the output went to the client, after which a redirect is impossible. */
   private sent = false;
   private depth = 0;
@@ -52,15 +54,7 @@ export class PageRun {
   constructor(
     private readonly req: PSPRequest,
     private readonly options: PageRunOptions,
-  ) {
-    this.pageReq = pageRequest(req, (data) => void (this.out.res += String(data)), () => this.flush());
-    this.form = once(options.form);
-    const session = once(options.session);
-    this.session = () => {
-      this.sessionUsed = true;
-      return session();
-    };
-  }
+  ) {}
 
   /**
    * Renders the page. If it throws and an error page was set, the error page is rendered
@@ -72,7 +66,7 @@ export class PageRun {
       await this.renderPage(source, vars);
     } catch (err) {
       if (isServerReturn(err)) {
-        await this.saveSession();
+        if (this.session) await this.saveSession();
         throw err;
       }
       const errorPage = this.errorPage;
@@ -80,7 +74,7 @@ export class PageRun {
       this.errorPage = undefined;
       await this.renderPage({ filename: errorPage }, { ...vars, exception: err });
     }
-    await this.saveSession();
+    if (this.session) await this.saveSession();
   }
 
   /** The output not yet handed to the sink. */
@@ -91,15 +85,15 @@ export class PageRun {
   }
 
   /** Hands the complete output to the sink without forcing it out: small pages keep a Content-Length. */
-  async finish(): Promise<void> {
-    if (this.options.sink) await this.options.sink(this.takeOutput());
+  finish(): Promise<void> | void {
+    if (this.options.writes) return this.send();
   }
 
   /** Hands the output so far to the client (the page's `req.flush()`); no-op when rendering to a string. */
   async flush(): Promise<void> {
-    if (!this.options.sink) return;
+    if (!this.options.writes) return;
     this.sent = true;
-    await this.options.sink(this.takeOutput());
+    await this.send();
     await this.req.flush?.();
   }
 
@@ -133,45 +127,69 @@ export class PageRun {
   }
 
   formFields(): Promise<unknown> {
-    return this.form();
+    return (this.form ??= this.createForm());
   }
 
+  /** The page's `req`: the request, its output going into this page's. */
   get request(): PSPRequest {
-    return this.pageReq;
+    return (this.pageReq ??= pageRequest(
+      this.req,
+      (data) => void (this.out.res += String(data)),
+      () => this.flush(),
+    ));
   }
 
+  private send(): Promise<void> | void {
+    const output = this.takeOutput();
+    if (output) return this.req.write(output);
+  }
+
+  // Not async functions: those would wrap the provider's promise in one more.
+  private createForm(): Promise<unknown> {
+    return Promise.resolve(this.options.form ? this.options.form() : this.req.form?.());
+  }
+
+  private sessionObject(): Promise<unknown> {
+    return (this.session ??= this.createSession());
+  }
+
+  private createSession(): Promise<unknown> {
+    return Promise.resolve(this.options.session ? this.options.session() : this.req.getSession?.());
+  }
+
+  /**
+   * Builtins the page does not name are not created (a var of the same name replaces one).
+   * A page that awaits nothing runs to its end without a promise.
+   */
   private async renderPage(source: TemplateSource, vars: PSPVars): Promise<void> {
     const { cache, root, checkChanges } = this.options;
-    const template = await cache.get({ source, root, checkChanges });
-    const varNames = Object.keys(vars)
-      .filter((name) => !BUILTIN_NAMES.includes(name) && isBindableName(name))
-      .sort();
-    const scope: PSPVars = {
-      req: this.pageReq,
-      psp: new PSPInterface(this, pageDir(source), vars),
-      form: template.uses.has("form") && !("form" in vars) ? await this.form() : undefined,
-      session: template.uses.has("session") && !("session" in vars) ? await this.session() : undefined,
-      ...vars,
-    };
+    const request = { source, root, checkChanges };
+    const template = cache.fresh(request) ?? (await cache.get(request));
+    const uses = template.uses;
+    const req = "req" in vars ? vars.req : uses.has("req") ? this.request : undefined;
+    const psp = "psp" in vars ? vars.psp : uses.has("psp") ? new PSPInterface(this, pageDir(source), vars) : undefined;
+    const form = "form" in vars ? vars.form : uses.has("form") ? await this.formFields() : undefined;
+    const session = "session" in vars ? vars.session : uses.has("session") ? await this.sessionObject() : undefined;
     try {
-      await template.functionFor(varNames)(scope, this.out);
+      const running = template.functionFor(bindableVarNames(vars))(this.out, req, psp, form, session, vars);
+      if (running) await running;
     } catch (err) {
       throw isServerReturn(err) || err instanceof PSPError ? err : template.runtimeError(err);
     }
   }
 
   private async saveSession(): Promise<void> {
-    if (!this.sessionUsed) return;
-    const session = (await this.session()) as { save?: unknown } | null | undefined;
+    const session = (await this.sessionObject()) as { save?: unknown } | null | undefined;
     if (typeof session?.save === "function") await (session.save as () => unknown).call(session);
   }
 }
 
-function pageDir(source: TemplateSource): string {
-  return "filename" in source ? path.dirname(source.filename) : source.baseDir;
+/** The var names a page can declare as plain names: sorted, so one set of vars is one function. */
+function bindableVarNames(vars: PSPVars): string[] {
+  const names = Object.keys(vars);
+  return names.length === 0 ? names : names.filter((name) => !BUILTIN_NAMES.includes(name) && isBindableName(name)).sort();
 }
 
-function once(provider: LazyProvider | undefined): LazyProvider {
-  let value: Promise<unknown> | undefined;
-  return () => (value ??= provider ? provider() : Promise.resolve(undefined));
+function pageDir(source: TemplateSource): string {
+  return "filename" in source ? path.dirname(source.filename) : source.baseDir;
 }

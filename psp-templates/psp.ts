@@ -51,9 +51,7 @@ export class PSP {
   /** Renders the page and writes it to the request (text/html unless the type is already set). */
   async run(vars: PSPVars = {}): Promise<void> {
     this.req.contentType ??= PSP_CONTENT_TYPE;
-    const run = this.newRun(async (chunk) => {
-      if (chunk) await this.req.write(chunk);
-    });
+    const run = this.newRun(true);
     await run.execute(this.source, { ...this.vars, ...vars });
     await run.finish();
   }
@@ -65,7 +63,7 @@ export class PSP {
 
   /** Renders the page to a string; nothing is written to the request. */
   async render(vars: PSPVars = {}): Promise<string> {
-    const run = this.newRun(undefined);
+    const run = this.newRun(false);
     await run.execute(this.source, { ...this.vars, ...vars });
     return run.takeOutput();
   }
@@ -75,15 +73,15 @@ export class PSP {
     return `[PSP ${"filename" in this.source ? this.source.filename : STRING_TEMPLATE_LABEL}]`;
   }
 
-  private newRun(sink: ((chunk: string) => Promise<void>) | undefined): PageRun {
-    const { req, options } = this;
-    return new PageRun(req, {
+  private newRun(writes: boolean): PageRun {
+    const { options } = this;
+    return new PageRun(this.req, {
       cache: options.cache ?? defaultPSPCache,
       root: this.root,
       checkChanges: options.checkChanges ?? true,
-      form: options.form ?? (req.form ? async () => req.form?.() : undefined),
-      session: options.session ?? (req.getSession ? async () => req.getSession?.() : undefined),
-      sink,
+      form: options.form,
+      session: options.session,
+      writes,
     });
   }
 }

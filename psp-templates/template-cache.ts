@@ -31,11 +31,20 @@ export class PSPCache {
     this.checkInterval = options.checkInterval ?? 1000;
   }
 
+  /**
+   * The compiled page when it can be used without looking at its files now, else `undefined`
+   * (then `get`): a render of a busy page needs no promise to find its template.
+   */
+  fresh(request: TemplateRequest): CompiledTemplate | undefined {
+    const cached = this.templates.get(cacheKey(request));
+    return cached && this.isFresh(cached, request, Date.now()) ? cached : undefined;
+  }
+
   async get(request: TemplateRequest): Promise<CompiledTemplate> {
     const key = cacheKey(request);
     const cached = this.templates.get(key);
     const now = Date.now();
-    if (cached && (!request.checkChanges || now - cached.checkedAt < this.checkInterval)) return cached;
+    if (cached && this.isFresh(cached, request, now)) return cached;
     if (cached) {
       cached.checkedAt = now;
       if (!(await isStale(cached.stamps))) return cached;
@@ -43,6 +52,10 @@ export class PSPCache {
     const template = new CompiledTemplate(await loadTemplate(request.source, request.root), now);
     this.templates.set(key, template);
     return template;
+  }
+
+  private isFresh(template: CompiledTemplate, request: TemplateRequest, now: number): boolean {
+    return !request.checkChanges || now - template.checkedAt < this.checkInterval;
   }
 
   clear(): void {

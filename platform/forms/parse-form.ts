@@ -66,7 +66,7 @@ export async function parseForm(input: FormInput, options: FormOptions): Promise
   if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
   const keepBlank = options.keepBlank ?? false;
 
-  const plain = input.query ? plainQueryFields(input.query, options.limits, keepBlank) : { fields: [], count: 0 };
+  const plain = input.query ? plainQueryFields(input.query, options.limits, keepBlank, fallback) : { fields: [], count: 0 };
   const { fields, count } = plain ?? readQuery(input.query ?? "", options.limits, fallback, keepBlank);
 
   const body = await readFormBody(input, options, count);

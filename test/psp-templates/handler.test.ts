@@ -45,7 +45,12 @@ describe("sourceView", () => {
     const view = await sourceView(fixture("psptest.psp"), { cache: new PSPCache() });
     expect(view.file).toBe(fixture("psptest.psp"));
     expect(view.source).toBe('<% if (true) { req.write("t"); } %>est<%= " " + "ok" %>\n');
-    expect(view.code).toMatch(/^\(async function \(__psp_vars, __eta\) \{"use strict"; let \{req, psp, form, session\}/);
+    expect(view.code).toMatch(/^\(function \(__eta, req, psp, form, session, __psp_vars\) \{"use strict"; \{\n/);
     expect(view.code).toContain('__eta.res+=__eta.e( " " + "ok" );');
+  });
+
+  test("a page that awaits compiles to an async function", async () => {
+    const view = await sourceView(fixture("errors", "runtime.psp"), { cache: new PSPCache() });
+    expect(view.code).toMatch(/^\(async function \(__eta, req, psp, form, session, __psp_vars\)/);
   });
 });
