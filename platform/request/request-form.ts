@@ -58,21 +58,24 @@ export async function parseRequestForm(req: Request, bodyLimit: number, timeoutM
       "req.form(): the request body was already read with req.read(); call req.form() before reading the body yourself",
     );
   }
-  const settings = formSettings(state.dir, bodyLimit);
+  // The settings are the parser's options as they stand (made once per merged configuration).
+  const options = formSettings(state.dir, bodyLimit);
+  const query = req.args || null;
+  // GET and HEAD forms are their query string: no header is looked at (the publisher's and
+  // PSP's usual request), no stall timer, no temporary file to dispose of.
+  if (req.method === "GET" || req.method === "HEAD") return parseForm({ query, contentType: undefined, contentLength: undefined, body: null }, options);
   const raw = req.raw;
   const lengthHeader = req.headersIn.get("content-length");
-  const hasBody = req.method !== "GET" && req.method !== "HEAD" && (Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding"));
+  const hasBody = Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding");
   // Input filters see the body before the form parser does; their output has a length of its own.
   const body = hasBody ? requestBody(req) : null;
   const filtered = body !== null && body !== raw;
   const input = {
-    query: req.args || null,
+    query,
     contentType: req.headersIn.get("content-type"),
     contentLength: lengthHeader === undefined || filtered ? undefined : Number(lengthHeader),
     body,
   };
-  const options = { tmpDir: settings.tmpDir, limits: settings.limits, keepBlank: settings.keepBlank };
-  // A query string alone needs no stall timer and leaves no temporary file to dispose of.
   if (!body) return parseForm(input, options);
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
