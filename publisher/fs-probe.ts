@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { TtlCache } from "./ttl-cache";
+import { TtlCache } from "../platform";
 
 export type EntryKind = "file" | "dir" | "other" | null;
 

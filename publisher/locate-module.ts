@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { MODULE_EXTENSIONS, type Request } from "../platform";
 import { probe } from "./fs-probe";
 import { enforce } from "./security-rules";
-import { TtlCache } from "./ttl-cache";
+import { TtlCache } from "../platform";
 
 /** The module a URL names and the path of the callable inside it. */
 export interface ModuleTarget {

@@ -1,5 +1,6 @@
 import { HTTP_FORBIDDEN, HTTP_NOT_FOUND } from "../constants";
 import type { Request } from "../request";
+import { currentStat } from "./current-stat";
 import { serveDirectory } from "./directory-response";
 import { serveFile } from "./file-response";
 import { leavesRoot } from "./mapped-root";
@@ -10,9 +11,12 @@ import { isHandlerSource, isHtFile } from "./protected-files";
  * neither protected nor handler code and stays inside its mapped root.
  */
 export async function defaultHandler(req: Request): Promise<number> {
-  const st = req._state.finfo;
   const filename = req.filename;
-  if (!filename || !st || req.pathInfo) return HTTP_NOT_FOUND;
+  if (!filename || !req._state.finfo || req.pathInfo) return HTTP_NOT_FOUND;
+  // The URL mapping's stat may be a second old: what is sent must match the file as it is now.
+  const st = currentStat(filename);
+  if (!st) return HTTP_NOT_FOUND;
+  req._state.finfo = st;
   if (isHtFile(filename)) return HTTP_FORBIDDEN;
   if (!st.isDirectory() && isHandlerSource(req, filename)) return HTTP_NOT_FOUND;
   if (await leavesRoot(req, filename)) {

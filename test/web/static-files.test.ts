@@ -95,6 +95,17 @@ describe("mapping", () => {
     expect((await get("/hello.txt/extra")).status).toBe(404);
   });
 
+  test("a file changed or removed right after a request is sent as it is now (the mapping's stats are reused briefly)", async () => {
+    const file = path.join(site.dir, "htdocs/changing.txt");
+    fs.writeFileSync(file, "short");
+    expect((await get("/changing.txt")).body).toBe("short");
+    fs.writeFileSync(file, "a good deal longer than before");
+    const r = await get("/changing.txt");
+    expect([r.body, r.headers["content-length"]]).toEqual(["a good deal longer than before", "30"]);
+    fs.rmSync(file);
+    expect((await get("/changing.txt")).status).toBe(404);
+  });
+
   test("Alias maps a prefix at segment boundaries, and a single file", async () => {
     expect((await get("/files/a.txt")).body).toBe("aliased file");
     expect((await get("/filesx/a.txt")).status).toBe(404);

@@ -1,6 +1,7 @@
 /**
- * File-system answers reused for a short time: new and removed files show up within `ttlMs`.
- * Keys come from client-chosen URLs, so the cache is bounded: past `maxEntries` it starts over.
+ * File-system answers reused for a short time (the URL mapping's stats, the publisher's
+ * probes): changes show up within `ttlMs`. Keys come from client-chosen URLs, so the cache is
+ * bounded: past `maxEntries` it starts over.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
