@@ -1,10 +1,14 @@
 import * as path from "node:path";
 import { mergeDirConfig, type DirConfig, type Section, type VirtualServer } from "./model";
 
+/** URIs and file names are client-chosen: past this many the answer caches start over. */
+const MAX_ANSWERS = 10_000;
+
 /**
- * Finds the sections that apply to a request and returns their merged config. Matching is
- * per request (it depends on the URI and file), but each distinct combination of sections
- * is merged once and cached, so the request path does no merging after warm-up.
+ * Finds the sections that apply to a request and returns their merged config. The answer
+ * depends only on the URI and file (the configuration never changes: a reload makes a new
+ * lookup), so it is remembered per URI and file; each distinct combination of sections is
+ * merged once, so the request path does no matching or merging after warm-up.
  */
 export class ConfigLookup {
   private readonly directories: Section[];
@@ -12,6 +16,8 @@ export class ConfigLookup {
   private readonly files: Section[];
   private readonly locations: Section[];
   private readonly merged = new Map<string, DirConfig>();
+  private readonly byLocation = new Map<string, DirConfig>();
+  private readonly byRequest = new Map<string, DirConfig>();
 
   constructor(readonly server: VirtualServer) {
     const dirs = server.sections.filter((s) => s.kind === "directory");
@@ -25,12 +31,16 @@ export class ConfigLookup {
 
   /** Config from the server and its `<Location>` sections only (before the file is known). */
   forLocation(uri: string): DirConfig {
-    const matched = this.locations.filter((s) => matchLocation(s, uri));
-    return this.mergeOf(matched);
+    return this.byLocation.get(uri) ?? remember(this.byLocation, uri, this.mergeOf(this.locations.filter((s) => matchLocation(s, uri))));
   }
 
   /** The full per-directory config for a request mapped to `filename`. */
   forRequest(uri: string, filename: string | null, isDirectory: boolean): DirConfig {
+    const key = `${isDirectory ? "d" : "f"}${filename ?? ""}\0${uri}`;
+    return this.byRequest.get(key) ?? remember(this.byRequest, key, this.match(uri, filename, isDirectory));
+  }
+
+  private match(uri: string, filename: string | null, isDirectory: boolean): DirConfig {
     const matched: Section[] = [];
     if (filename !== null) {
       const dirPath = isDirectory ? filename.replace(/\/*$/, "/") : path.dirname(filename).replace(/\/*$/, "/");
@@ -55,6 +65,12 @@ export class ConfigLookup {
     }
     return cfg;
   }
+}
+
+function remember(answers: Map<string, DirConfig>, key: string, cfg: DirConfig): DirConfig {
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  answers.set(key, cfg);
+  return cfg;
 }
 
 function matchDirectory(s: Section, dirPath: string): boolean {

@@ -24,14 +24,24 @@ export function defaultContentType(dir: DirConfig, filename: string): string | n
 export function handlerFor(dir: DirConfig, filename: string | null): string | null {
   if (dir.setHandler !== undefined) return dir.setHandler || null;
   if (!filename || dir.addHandlers.size === 0) return null;
+  let known = handlersByFile.get(dir);
+  if (!known) handlersByFile.set(dir, (known = new Map()));
+  const hit = known.get(filename);
+  if (hit !== undefined) return hit;
   const parts = path.basename(filename).toLowerCase().split(".").slice(1);
   let found: string | null = null;
   for (const p of parts) {
     const h = dir.addHandlers.get("." + p);
     if (h !== undefined) found = h || null;
   }
+  // File names come from client URLs: the cache starts over rather than grow without bound.
+  if (known.size >= 10_000) known.clear();
+  known.set(filename, found);
   return found;
 }
+
+/** `handlerFor`'s answers per merged configuration (they never change) and file name. */
+const handlersByFile = new WeakMap<DirConfig, Map<string, string | null>>();
 
 /** mod_python's extension for `| .ext` lists: everything after the first dot of the name. */
 export function handlerExtension(filename: string | null): string {
