@@ -51,6 +51,9 @@ export interface HandlerInfo {
  * One object per request (and one per internal redirect), passed to every phase, so
  * properties a handler sets stay visible to later phases.
  */
+/** Absolute, no `.`/`..` segment, no `//`, no trailing slash: `path.resolve` would not change it. */
+const CLEAN_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
 export class Request implements ResponseHead {
   readonly raw: IncomingMessage;
   readonly method: string;
@@ -499,7 +502,9 @@ export class Request implements ResponseHead {
    * interpreter registry like handler modules are: one shared cache, and the same reloading.
    */
   importModule(filename: string): Record<string, unknown> {
-    return this._state.runtime.registry(this.interpreter).load(path.resolve(filename));
+    // A clean absolute path (the publisher's) is its own resolution.
+    const resolved = CLEAN_ABSOLUTE.test(filename) ? filename : path.resolve(filename);
+    return this._state.runtime.registry(this.interpreter).load(resolved);
   }
 
   /**

@@ -1,26 +1,30 @@
 import type { ServerResponse } from "node:http";
 
+interface Count {
+  running: number;
+  waiters: Array<() => void>;
+}
+
 /**
  * The requests being answered, by the Site they started on: a Site replaced by a reload is
  * closed only after its last request, and a graceful stop can tell the responses that have
  * not started yet to close their connection.
  */
-export class InFlight<K> {
-  private readonly counts = new Map<K, number>();
-  private readonly waiters = new Map<K, Array<() => void>>();
+export class InFlight<K extends object> {
+  /** Weak: a Site replaced by a reload is not kept alive by its (finished) count. */
+  private readonly counts = new WeakMap<K, Count>();
   private readonly responses = new Set<ServerResponse>();
 
   /** Runs `work` for `key`, counted until it settles. */
   track(key: K, res: ServerResponse, work: Promise<void>): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    let count = this.counts.get(key);
+    if (!count) this.counts.set(key, (count = { running: 0, waiters: [] }));
+    const c = count;
+    c.running++;
     this.responses.add(res);
     const settle = (): void => {
       this.responses.delete(res);
-      const n = this.counts.get(key)! - 1;
-      if (n > 0) return void this.counts.set(key, n);
-      this.counts.delete(key);
-      for (const wake of this.waiters.get(key) ?? []) wake();
-      this.waiters.delete(key);
+      if (--c.running === 0 && c.waiters.length > 0) for (const wake of c.waiters.splice(0)) wake();
     };
     // Not `finally`: it makes two more promises per request.
     void work.then(settle, settle);
@@ -28,12 +32,9 @@ export class InFlight<K> {
 
   /** Resolves once no request of `key` is running. */
   idle(key: K): Promise<void> {
-    if (!this.counts.has(key)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const list = this.waiters.get(key);
-      if (list) list.push(resolve);
-      else this.waiters.set(key, [resolve]);
-    });
+    const count = this.counts.get(key);
+    if (!count || count.running === 0) return Promise.resolve();
+    return new Promise((resolve) => count.waiters.push(resolve));
   }
 
   /** Responses whose headers are still to be written. */
