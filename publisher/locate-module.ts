@@ -26,7 +26,7 @@ export function publisherRoot(req: Request): string {
 }
 
 function stripSlash(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, "") : p;
+  return p.length > 1 && p.endsWith("/") ? p.replace(/\/+$/, "") : p;
 }
 
 /**

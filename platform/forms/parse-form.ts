@@ -62,18 +62,33 @@ export interface FormOptions {
  * try { ... } finally { await form.dispose(); }
  */
 export async function parseForm(input: FormInput, options: FormOptions): Promise<FieldStorage> {
-  const fallback = charsetName(options.defaultCharset ?? "utf-8");
-  if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
-  const keepBlank = options.keepBlank ?? false;
-
-  const plain = input.query ? plainQueryFields(input.query, options.limits, keepBlank, fallback) : { fields: [], count: 0 };
-  const { fields, count } = plain ?? readQuery(input.query ?? "", options.limits, fallback, keepBlank);
-
+  const { fallback, keepBlank } = parseSettings(options);
+  const { fields, count } = queryFields(input.query, options, fallback, keepBlank);
   const body = await readFormBody(input, options, count);
   if (!body) return new FieldStorage(fields);
   const bodyCharset = body.charset ?? charsetFieldValue(body.entries) ?? fallback;
   const bodyFields = decodeEntries(body.entries, bodyCharset, keepBlank);
   return new FieldStorage([...fields, ...bodyFields]);
+}
+
+/**
+ * The form of a request without a body (GET, HEAD): its query string's fields, at once.
+ * Throws what `parseForm` would reject with.
+ */
+export function parseQueryForm(query: string | null, options: FormOptions): FieldStorage {
+  const { fallback, keepBlank } = parseSettings(options);
+  return new FieldStorage(queryFields(query, options, fallback, keepBlank).fields);
+}
+
+function parseSettings(options: FormOptions): { fallback: string; keepBlank: boolean } {
+  const fallback = charsetName(options.defaultCharset ?? "utf-8");
+  if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
+  return { fallback, keepBlank: options.keepBlank ?? false };
+}
+
+function queryFields(query: string | null, options: FormOptions, fallback: string, keepBlank: boolean): { fields: FormEntry[]; count: number } {
+  if (!query) return { fields: [], count: 0 };
+  return plainQueryFields(query, options.limits, keepBlank, fallback) ?? readQuery(query, options.limits, fallback, keepBlank);
 }
 
 function readQuery(queryString: string, limits: FormLimits, fallback: string, keepBlank: boolean): { fields: FormEntry[]; count: number } {

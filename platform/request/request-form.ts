@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { DirConfig } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
 import { requestBody } from "../filters";
-import { DEFAULT_FORM_LIMITS, parseForm, type FieldStorage, type FormLimits } from "../forms";
+import { DEFAULT_FORM_LIMITS, parseForm, parseQueryForm, type FieldStorage, type FormLimits } from "../forms";
 import type { Request } from "./request";
 
 /** `TsOption tsmod.form.*` keys and the limits they set. */
@@ -50,20 +50,29 @@ export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
  * Uploads go to temporary files removed when the request ends. A body that stalls for
  * `Timeout` seconds answers 408.
  */
-export async function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
-  const state = req._state;
-  if (state.body && state.body.bytesRead > 0) {
-    throw new TsmodError(
-      ErrorCode.BODY_CONSUMED,
-      "req.form(): the request body was already read with req.read(); call req.form() before reading the body yourself",
-    );
+export function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
+  try {
+    const body = req._state.body;
+    if (body && body.bytesRead > 0) {
+      throw new TsmodError(
+        ErrorCode.BODY_CONSUMED,
+        "req.form(): the request body was already read with req.read(); call req.form() before reading the body yourself",
+      );
+    }
+    // GET and HEAD forms are their query string, parsed at once: no header is looked at (the
+    // publisher's and PSP's usual request), no stall timer, no temporary file to dispose of.
+    if (req.method !== "GET" && req.method !== "HEAD") return parseBodyForm(req, bodyLimit, timeoutMs);
+    return Promise.resolve(parseQueryForm(req.args || null, formSettings(req._state.dir, bodyLimit)));
+  } catch (e) {
+    return Promise.reject(e);
   }
+}
+
+async function parseBodyForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
+  const state = req._state;
   // The settings are the parser's options as they stand (made once per merged configuration).
   const options = formSettings(state.dir, bodyLimit);
   const query = req.args || null;
-  // GET and HEAD forms are their query string: no header is looked at (the publisher's and
-  // PSP's usual request), no stall timer, no temporary file to dispose of.
-  if (req.method === "GET" || req.method === "HEAD") return parseForm({ query, contentType: undefined, contentLength: undefined, body: null }, options);
   const raw = req.raw;
   const lengthHeader = req.headersIn.get("content-length");
   const hasBody = Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding");
