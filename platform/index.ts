@@ -5,7 +5,7 @@ export { TtlCache } from "./ttl-cache";
 export { Request, Output, ServerInfo, redirect, parseBasicAuth, type ConnectionInfo, type HandlerInfo, type RequestExtensions, type ExtensionsFactory, type SessionLike, type JsonValue } from "./request";
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
-export { PHASES, type PhaseSpec } from "./phases";
+export { PHASES, isThenable, type PhaseSpec } from "./phases";
 export { MODULE_EXTENSIONS } from "./loader";
 export { ErrorLog } from "./log";
 export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";

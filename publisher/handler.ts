@@ -1,4 +1,4 @@
-import { OK, type Request } from "../platform";
+import { OK, isThenable, type Request } from "../platform";
 import { bindArguments } from "./bind-arguments";
 import { locateModule } from "./locate-module";
 import { checkMethod } from "./methods";
@@ -21,7 +21,9 @@ export async function handler(req: Request): Promise<number> {
   const signature = signatureOf(fn, facts);
   const form = signature.usesForm ? await req.form() : null;
   const args = bindArguments(signature.params, form, req, `${target.label}: ${target.names.join("/")}`);
-  const result: unknown = await fn.apply(self, args);
+  // Awaited only when it is a promise: most published functions answer at once.
+  let result: unknown = fn.apply(self, args);
+  if (isThenable(result)) result = await result;
   await sendResult(req, result);
   return OK;
 }

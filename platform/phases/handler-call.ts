@@ -44,7 +44,8 @@ export function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry)
   return isThenable(result) ? Promise.resolve(result).then((r) => checkedResult(r, phase, entry)) : checkedResult(result, phase, entry);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** A promise or any `then`-able (handler modules may use another realm's promises). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 

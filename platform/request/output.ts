@@ -20,6 +20,9 @@ export interface ResponseHead {
 /** For output whose handler set no type: never sniffed as HTML. */
 const DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8";
 
+/** The answer to every write that only buffers: nothing to wait for. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Responses up to this size are sent in one piece with a Content-Length. */
 const BUFFER_LIMIT = 64 * 1024;
 
@@ -73,14 +76,19 @@ export class Output {
     return this.bytesSent + this.buffered;
   }
 
-  async write(data: string | Uint8Array): Promise<void> {
-    if (this.ended) throw new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed");
+  /** Not `async`: a buffered write (the usual one) answers with one shared, settled promise. */
+  write(data: string | Uint8Array): Promise<void> {
+    if (this.ended) return Promise.reject(new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed"));
     // Strings stay strings while buffered: Node sends headers and a string body in one write.
     const chunk = typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    if (size === 0) return;
-    const chain = this.filters();
-    return chain ? chain.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk) : this.emit(chunk, size);
+    if (size === 0) return SETTLED;
+    try {
+      const chain = this.filters();
+      return chain ? chain.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk) : this.emit(chunk, size);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -201,7 +209,7 @@ export class Output {
     if (!this.sent) {
       this.chunks.push(chunk);
       this.buffered += size;
-      if (this.buffered < BUFFER_LIMIT && !this.streaming) return Promise.resolve();
+      if (this.buffered < BUFFER_LIMIT && !this.streaming) return SETTLED;
       return this.sendBuffered();
     }
     return this.send(chunk, size);
