@@ -18,7 +18,7 @@ const WORKER_SCRIPT = path.join(__dirname, "compile-worker.js");
  */
 const RECYCLE_AFTER = 50;
 /** A thread with nothing to do for this long ends; the next compile starts a new one. */
-const IDLE_MS = 30_000;
+const IDLE_MS = 120_000;
 const ANSWER_TIMEOUT_MS = 60_000;
 
 interface Thread {
