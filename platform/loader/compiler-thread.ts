@@ -19,7 +19,12 @@ const WORKER_SCRIPT = path.join(__dirname, "compile-worker.js");
 const RECYCLE_AFTER = 50;
 /** A thread with nothing to do for this long ends; the next compile starts a new one. */
 const IDLE_MS = 120_000;
-const ANSWER_TIMEOUT_MS = 60_000;
+/**
+ * The server thread is blocked while it waits: a thread that died (it cannot say so while the
+ * server waits) costs this long once, then the next compile starts a fresh one. A cold start
+ * takes ~0.5 s and a large module a second or two.
+ */
+const ANSWER_TIMEOUT_MS = 20_000;
 
 interface Thread {
   worker: Worker;
