@@ -1,9 +1,9 @@
-import { createHash, webcrypto } from "node:crypto";
+import { webcrypto } from "node:crypto";
 
 import { defaults, seal, unseal } from "iron-webcrypto";
 
 import { decodeValue, encodeValue } from "./sealed-encoding";
-import { type Secret, secretList } from "./secrets";
+import { type Secret, secretId, secretList } from "./secrets";
 
 export interface SealOptions {
   /**
@@ -30,7 +30,7 @@ export async function sealCookieValue(data: unknown, secret: Secret, options: Se
   const [current] = secretList(secret);
   const payload = { v: FORMAT, d: encodeValue(data) };
   const ttl = (options.ttl ?? DEFAULT_TTL) * 1000;
-  return seal(webcrypto, payload, { id: passwordId(current), secret: current }, { ...defaults, ttl });
+  return seal(webcrypto, payload, { id: secretId(current), secret: current }, { ...defaults, ttl });
 }
 
 /**
@@ -40,7 +40,7 @@ export async function sealCookieValue(data: unknown, secret: Secret, options: Se
 export async function unsealCookieValue(sealed: string, secret: Secret, options: SealOptions = {}): Promise<unknown> {
   // No prototype: iron looks the seal's (attacker-chosen) key name up with `in`.
   const passwords: Record<string, string> = Object.create(null);
-  for (const s of secretList(secret)) passwords[passwordId(s)] = s;
+  for (const s of secretList(secret)) passwords[secretId(s)] = s;
   if (options.ttl && !expiresWithin(sealed, options.ttl * 1000)) return undefined;
   try {
     const payload = (await unseal(webcrypto, sealed, passwords, defaults)) as { v?: unknown; d?: unknown } | null;
@@ -48,14 +48,6 @@ export async function unsealCookieValue(sealed: string, secret: Secret, options:
   } catch {
     return undefined;
   }
-}
-
-/**
- * iron names the key that made a seal so that unsealing can pick it. Derived from the key
- * itself, the name stays stable however the list of secrets is reordered during rotation.
- */
-function passwordId(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex").slice(0, 16);
 }
 
 /** The seal's authenticated expiry (field 6 of iron's 8) is no later than `ttl` ms from now. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ErrorCode, TsmodError } from "../errors";
 
 /**
@@ -24,4 +25,12 @@ export function secretList(secret: Secret): readonly string[] {
     }
   });
   return list;
+}
+
+/**
+ * iron names the key that made a seal so that unsealing can pick it. Derived from the key
+ * itself, the name stays stable however the list of secrets is reordered during rotation.
+ */
+export function secretId(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex").slice(0, 16);
 }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
+import { secretId } from "../../platform";
 import { MAX_COOKIE_BYTES } from "../session-cookie";
 import { isValidSessionId } from "../session-id";
 import type { SessionCookie, SessionRecord, SessionStore, StoreLock } from "../session-store";
@@ -76,12 +76,9 @@ export class CookieStore implements SessionStore {
   }
 }
 
-/**
- * iron names the key that made a seal so that unsealing can pick it; iron-session wants a
- * number. Derived from the key itself, it stays the same whatever the keys' order.
- */
+/** The key's `secretId` as the number iron-session wants (12 hex digits stay exact). */
 function keyId(key: string): number {
-  return parseInt(createHash("sha256").update(key).digest("hex").slice(0, 12), 16);
+  return parseInt(secretId(key).slice(0, 12), 16);
 }
 
 /** Checks the shape of an unsealed payload (iron authenticated it; JSON made every value JSON). */
