@@ -1,8 +1,6 @@
 import * as path from "node:path";
+import { BoundedMap } from "../bounded-map";
 import { mergeDirConfig, type DirConfig, type Section, type VirtualServer } from "./model";
-
-/** URIs and file names are client-chosen: past this many the answer caches start over. */
-const MAX_ANSWERS = 10_000;
 
 /**
  * Finds the sections that apply to a request and returns their merged config. The answer
@@ -16,8 +14,8 @@ export class ConfigLookup {
   private readonly files: Section[];
   private readonly locations: Section[];
   private readonly merged = new Map<string, DirConfig>();
-  private readonly byLocation = new Map<string, DirConfig>();
-  private readonly byRequest = new Map<string, DirConfig>();
+  private readonly byLocation = new BoundedMap<string, DirConfig>();
+  private readonly byRequest = new BoundedMap<string, DirConfig>();
 
   constructor(readonly server: VirtualServer) {
     const dirs = server.sections.filter((s) => s.kind === "directory");
@@ -31,13 +29,17 @@ export class ConfigLookup {
 
   /** Config from the server and its `<Location>` sections only (before the file is known). */
   forLocation(uri: string): DirConfig {
-    return this.byLocation.get(uri) ?? remember(this.byLocation, uri, this.mergeOf(this.locations.filter((s) => matchLocation(s, uri))));
+    let cfg = this.byLocation.get(uri);
+    if (!cfg) this.byLocation.set(uri, (cfg = this.mergeOf(this.locations.filter((s) => matchLocation(s, uri)))));
+    return cfg;
   }
 
   /** The full per-directory config for a request mapped to `filename`. */
   forRequest(uri: string, filename: string | null, isDirectory: boolean): DirConfig {
     const key = `${isDirectory ? "d" : "f"}${filename ?? ""}\0${uri}`;
-    return this.byRequest.get(key) ?? remember(this.byRequest, key, this.match(uri, filename, isDirectory));
+    let cfg = this.byRequest.get(key);
+    if (!cfg) this.byRequest.set(key, (cfg = this.match(uri, filename, isDirectory)));
+    return cfg;
   }
 
   private match(uri: string, filename: string | null, isDirectory: boolean): DirConfig {
@@ -65,12 +67,6 @@ export class ConfigLookup {
     }
     return cfg;
   }
-}
-
-function remember(answers: Map<string, DirConfig>, key: string, cfg: DirConfig): DirConfig {
-  if (answers.size >= MAX_ANSWERS) answers.clear();
-  answers.set(key, cfg);
-  return cfg;
 }
 
 function matchDirectory(s: Section, dirPath: string): boolean {

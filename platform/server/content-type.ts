@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { contentType as mimeContentType } from "mime-types";
+import { BoundedMap } from "../bounded-map";
 import type { DirConfig } from "../config/model";
 
 /**
@@ -25,7 +26,7 @@ export function handlerFor(dir: DirConfig, filename: string | null): string | nu
   if (dir.setHandler !== undefined) return dir.setHandler || null;
   if (!filename || dir.addHandlers.size === 0) return null;
   let known = handlersByFile.get(dir);
-  if (!known) handlersByFile.set(dir, (known = new Map()));
+  if (!known) handlersByFile.set(dir, (known = new BoundedMap()));
   const hit = known.get(filename);
   if (hit !== undefined) return hit;
   const parts = path.basename(filename).toLowerCase().split(".").slice(1);
@@ -34,14 +35,12 @@ export function handlerFor(dir: DirConfig, filename: string | null): string | nu
     const h = dir.addHandlers.get("." + p);
     if (h !== undefined) found = h || null;
   }
-  // File names come from client URLs: the cache starts over rather than grow without bound.
-  if (known.size >= 10_000) known.clear();
   known.set(filename, found);
   return found;
 }
 
 /** `handlerFor`'s answers per merged configuration (they never change) and file name. */
-const handlersByFile = new WeakMap<DirConfig, Map<string, string | null>>();
+const handlersByFile = new WeakMap<DirConfig, BoundedMap<string, string | null>>();
 
 /** mod_python's extension for `| .ext` lists: everything after the first dot of the name. */
 export function handlerExtension(filename: string | null): string {

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../bounded-map";
 import type { VirtualServer } from "../config/model";
 import { wildcardToRegExp } from "../config/wildcard";
 
@@ -10,7 +11,7 @@ const CACHE_LIMIT = 1024;
  * main server. Answers are cached per (port, host), with a bound since Host is client input.
  */
 export class VhostMatcher {
-  private readonly cache = new Map<string, VirtualServer>();
+  private readonly cache = new BoundedMap<string, VirtualServer>(CACHE_LIMIT);
   private readonly names: Array<{ server: VirtualServer; exact: Set<string>; patterns: RegExp[] }>;
 
   constructor(
@@ -35,7 +36,6 @@ export class VhostMatcher {
     if (hit) return hit;
     const candidates = this.names.filter((n) => n.server.addresses.some((a) => addressMatches(a, localPort, localIp)));
     const found = candidates.find((n) => n.exact.has(host) || n.patterns.some((p) => p.test(host)))?.server ?? candidates[0]?.server ?? this.main;
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, found);
     return found;
   }
