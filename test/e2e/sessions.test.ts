@@ -51,6 +51,8 @@ export async function redirected(req: Request): Promise<number> {
   return OK;
 }
 `,
+  // tsmod.secret_file: the new key first, then the one /sealed uses.
+  "keys/session-keys.txt": "a-newer-e2e-secret-rolled-out-after-the-first\nan-e2e-test-secret-of-32-characters-or-more\n",
 };
 
 const config = `ServerName sessions.test
@@ -94,6 +96,21 @@ TsOption tsmod.session.database_directory @DIR@/sessions
   </Location>
   <Location /sealed/whoami>
     TsHandler app/count::whoami
+  </Location>
+  <Location /rotated>
+    SetHandler tsmod
+    TsHandler app/count::login
+    TsOption tsmod.session.type cookie
+    TsOption tsmod.secret "a-newer-e2e-secret-rolled-out-after-the-first an-e2e-test-secret-of-32-characters-or-more"
+  </Location>
+  <Location /rotated/whoami>
+    TsHandler app/count::whoami
+  </Location>
+  <Location /from-file>
+    SetHandler tsmod
+    TsHandler app/count::whoami
+    TsOption tsmod.session.type cookie
+    TsOption tsmod.secret_file @DIR@/keys/session-keys.txt
   </Location>
   <Location /redirecting>
     SetHandler tsmod
@@ -189,6 +206,16 @@ describe("sessions through the server (group H)", () => {
     const foreign = await sealData(payload, { password: "not-the-server-secret-but-32-chars-long" });
     expect(foreign).toMatch(/~2$/);
     expect((await request(site, "/sealed/whoami", { host: "app", headers: { cookie: `tsmodsid=${foreign}` } })).body).toBe("nobody");
+  });
+
+  test("cookie store key rotation: seals of the old key still open beside the new one (inline list or secret file); new seals need the new key", async () => {
+    const whoami = async (url: string, sealed: string) => (await request(site, url, { host: "app", headers: { cookie: `tsmodsid=${sealed}` } })).body;
+    const old = sidOf((await request(site, "/sealed", { host: "app" })).headers["set-cookie"] as string[])!;
+    expect(await whoami("/rotated/whoami", old)).toBe("alice");
+    expect(await whoami("/from-file", old)).toBe("alice");
+    const newer = sidOf((await request(site, "/rotated", { host: "app" })).headers["set-cookie"] as string[])!;
+    expect(await whoami("/from-file", newer)).toBe("alice");
+    expect(await whoami("/sealed/whoami", newer)).toBe("nobody");
   });
 
   test("an internal redirect shares the session (no self-deadlock)", async () => {
