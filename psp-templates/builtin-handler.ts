@@ -1,22 +1,29 @@
 import * as path from "node:path";
-import { HTTP_NOT_FOUND, type Request } from "../platform";
+import { HTTP_NOT_FOUND, readForm, type Request } from "../platform";
 import { pspHandler } from "./psp-handler";
 import type { PSPRequest } from "./psp-request";
 
 /**
  * `TsHandler tsmod/psp`: renders the `.psp` page a request maps to. Includes may not leave the
  * DocumentRoot (or the page's own folder when the page lies outside it, e.g. under an Alias).
+ * A GET page's form is at hand at once, so a page that awaits nothing answers without a promise.
  */
-export async function handler(req: Request): Promise<number> {
+export function handler(req: Request): number | Promise<number> {
   const filename = req.filename;
   if (!filename) return HTTP_NOT_FOUND;
-  const config = req.getConfig();
   const docroot = req.documentRoot();
-  const root = filename.startsWith(docroot + path.sep) ? docroot : path.dirname(filename);
+  const underDocroot = filename.length > docroot.length && filename.startsWith(docroot) && filename[docroot.length] === path.sep;
+  const config = req.getConfig();
   // The filename was checked above; the rest of Request matches PSPRequest structurally.
   return pspHandler(req as Request & PSPRequest, {
     debug: config.get("TsDebug") === "1",
     autoReload: config.get("TsAutoReload") !== "0",
-    root,
+    root: underDocroot ? docroot : path.dirname(filename),
+    form: requestForm,
   });
+}
+
+/** One provider for every page, not a closure per request: the page hands it its request. */
+function requestForm(req: PSPRequest): unknown {
+  return readForm(req as Request & PSPRequest);
 }

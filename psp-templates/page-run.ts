@@ -6,10 +6,12 @@ import {
   HTTP_MOVED_TEMPORARILY,
   ServerReturn,
   TsmodError,
+  isBufferedWrite,
   isServerReturn,
+  isThenable,
 } from "../platform";
 import { isBindableName } from "./bindable-names";
-import { BUILTIN_NAMES } from "./compiled-template";
+import { BUILTIN_NAMES, type CompiledTemplate } from "./compiled-template";
 import { newEtaOutput } from "./eta-engine";
 import { pageRequest } from "./page-request";
 import { resolvePagePath } from "./page-paths";
@@ -44,8 +46,9 @@ export class PageRun {
   private readonly out = newEtaOutput();
   /** The page's `req`, made when first needed: most pages never name it. */
   private pageReq: PSPRequest | undefined;
-  private form: Promise<unknown> | undefined;
-  private session: Promise<unknown> | undefined;
+  /** What the providers gave (a value or a promise), once asked for: boxed, as it may be undefined. */
+  private form: { value: unknown } | undefined;
+  private session: { value: unknown } | undefined;
   /** True once part of the output went to the client, after which a redirect is impossible. */
   private sent = false;
   private depth = 0;
@@ -60,21 +63,30 @@ export class PageRun {
    * Renders the page. If it throws and an error page was set, the error page is rendered
    * after the output produced so far, with the error as `exception`. A session the page used
    * is saved afterwards, as mod_python did (a redirect saves it too: login pages redirect).
+   * A page that waits for nothing (compiled, no `await`, its form at hand) renders without a
+   * promise; this never throws, a failure comes as a rejected promise.
    */
-  async execute(source: TemplateSource, vars: PSPVars): Promise<void> {
+  execute(source: TemplateSource, vars: PSPVars): Promise<void> | void {
+    let rendering: Promise<void> | void;
     try {
-      await this.renderPage(source, vars);
+      rendering = this.renderPage(source, vars);
     } catch (err) {
-      if (isServerReturn(err)) {
-        if (this.session) await this.saveSession();
-        throw err;
-      }
-      const errorPage = this.errorPage;
-      if (errorPage === undefined) throw err;
-      this.errorPage = undefined;
-      await this.renderPage({ filename: errorPage }, { ...vars, exception: err });
+      return this.recover(err, vars);
     }
-    if (this.session) await this.saveSession();
+    if (rendering) return rendering.then(() => this.saveSession(), (err: unknown) => this.recover(err, vars));
+    return this.saveSession();
+  }
+
+  private async recover(err: unknown, vars: PSPVars): Promise<void> {
+    if (isServerReturn(err)) {
+      await this.saveSession();
+      throw err;
+    }
+    const errorPage = this.errorPage;
+    if (errorPage === undefined) throw err;
+    this.errorPage = undefined;
+    await this.renderPage({ filename: errorPage }, { ...vars, exception: err });
+    await this.saveSession();
   }
 
   /** The output not yet handed to the sink. */
@@ -84,9 +96,14 @@ export class PageRun {
     return output;
   }
 
-  /** Hands the complete output to the sink without forcing it out: small pages keep a Content-Length. */
+  /**
+   * Hands the complete output to the sink without forcing it out: small pages keep a
+   * Content-Length. No promise when the sink only buffered it.
+   */
   finish(): Promise<void> | void {
-    if (this.options.writes) return this.send();
+    if (!this.options.writes) return;
+    const written = this.send();
+    if (!isBufferedWrite(written)) return written;
   }
 
   /** Hands the output so far to the client (the page's `req.flush()`); no-op when rendering to a string. */
@@ -126,8 +143,10 @@ export class PageRun {
     throw new ServerReturn(DONE);
   }
 
-  formFields(): Promise<unknown> {
-    return (this.form ??= this.createForm());
+  /** The page's `form`: the fields, or a promise of them while a body is read. */
+  formFields(): unknown {
+    this.form ??= { value: this.options.form ? this.options.form(this.req) : this.req.form?.() };
+    return this.form.value;
   }
 
   /** The page's `req`: the request, its output going into this page's. */
@@ -144,44 +163,64 @@ export class PageRun {
     if (output) return this.req.write(output);
   }
 
-  // Not async functions: those would wrap the provider's promise in one more.
-  private createForm(): Promise<unknown> {
-    return Promise.resolve(this.options.form ? this.options.form() : this.req.form?.());
-  }
-
-  private sessionObject(): Promise<unknown> {
-    return (this.session ??= this.createSession());
-  }
-
-  private createSession(): Promise<unknown> {
-    return Promise.resolve(this.options.session ? this.options.session() : this.req.getSession?.());
+  private sessionObject(): unknown {
+    this.session ??= { value: this.options.session ? this.options.session(this.req) : this.req.getSession?.() };
+    return this.session.value;
   }
 
   /**
    * Builtins the page does not name are not created (a var of the same name replaces one).
-   * A page that awaits nothing runs to its end without a promise.
+   * A compiled page that awaits nothing, with its form and session at hand, runs to its end
+   * without a promise.
    */
-  private async renderPage(source: TemplateSource, vars: PSPVars): Promise<void> {
+  private renderPage(source: TemplateSource, vars: PSPVars): Promise<void> | void {
     const { cache, root, checkChanges } = this.options;
     const request = { source, root, checkChanges };
-    const template = cache.fresh(request) ?? (await cache.get(request));
+    const template = cache.fresh(request);
+    if (template) return this.renderTemplate(template, source, vars);
+    return cache.get(request).then((loaded) => this.renderTemplate(loaded, source, vars));
+  }
+
+  private renderTemplate(template: CompiledTemplate, source: TemplateSource, vars: PSPVars): Promise<void> | void {
     const uses = template.uses;
     const req = "req" in vars ? vars.req : uses.has("req") ? this.request : undefined;
     const psp = "psp" in vars ? vars.psp : uses.has("psp") ? new PSPInterface(this, pageDir(source), vars) : undefined;
-    const form = "form" in vars ? vars.form : uses.has("form") ? await this.formFields() : undefined;
-    const session = "session" in vars ? vars.session : uses.has("session") ? await this.sessionObject() : undefined;
+    const form = "form" in vars ? vars.form : uses.has("form") ? this.formFields() : undefined;
+    const session = "session" in vars ? vars.session : uses.has("session") ? this.sessionObject() : undefined;
+    // Only what the providers gave is waited for; a var is passed as it is.
+    if ((form !== vars.form && isThenable(form)) || (session !== vars.session && isThenable(session))) {
+      return Promise.all([form, session]).then(([f, s]) => this.call(template, req, psp, f, s, vars));
+    }
+    return this.call(template, req, psp, form, session, vars);
+  }
+
+  private call(template: CompiledTemplate, req: unknown, psp: unknown, form: unknown, session: unknown, vars: PSPVars): Promise<void> | void {
     try {
       const running = template.functionFor(bindableVarNames(vars))(this.out, req, psp, form, session, vars);
-      if (running) await running;
+      if (running) {
+        return running.then(undefined, (err: unknown) => {
+          throw pageError(template, err);
+        });
+      }
     } catch (err) {
-      throw isServerReturn(err) || err instanceof PSPError ? err : template.runtimeError(err);
+      throw pageError(template, err);
     }
   }
 
-  private async saveSession(): Promise<void> {
+  /** Saves the session the page used, if it did. */
+  private saveSession(): Promise<void> | void {
+    if (this.session) return this.saveUsedSession();
+  }
+
+  private async saveUsedSession(): Promise<void> {
     const session = (await this.sessionObject()) as { save?: unknown } | null | undefined;
     if (typeof session?.save === "function") await (session.save as () => unknown).call(session);
   }
+}
+
+/** What a page's failure propagates as: redirects and PSP errors as they are, the rest at the page's file and line. */
+function pageError(template: CompiledTemplate, err: unknown): unknown {
+  return isServerReturn(err) || err instanceof PSPError ? err : template.runtimeError(err);
 }
 
 /** The var names a page can declare as plain names: sorted, so one set of vars is one function. */

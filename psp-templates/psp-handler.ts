@@ -17,18 +17,16 @@ export interface PSPHandlerOptions {
   cache?: PSPCache;
 }
 
-/** The `.psp` content handler (mod_python's `psp.handler`): renders `req.filename`. */
-export async function pspHandler(req: PSPRequest, options: PSPHandlerOptions = {}): Promise<number> {
+/**
+ * The `.psp` content handler (mod_python's `psp.handler`): renders `req.filename`. A page that
+ * renders at once answers without a promise.
+ */
+export function pspHandler(req: PSPRequest, options: PSPHandlerOptions = {}): number | Promise<number> {
   const checkChanges = options.autoReload ?? true;
   req.contentType = PSP_CONTENT_TYPE;
   try {
-    if (req.filename.endsWith("_")) {
-      // Never reveal source unless debugging: the URL then simply does not exist.
-      if (!options.debug) return HTTP_NOT_FOUND;
-      const view = await sourceView(req.filename.slice(0, -1), { root: options.root, checkChanges, cache: options.cache });
-      await req.write(sourceViewHtml(view));
-      return OK;
-    }
+    // Never reveal source unless debugging: the URL then simply does not exist.
+    if (req.filename.endsWith("_")) return options.debug ? showSource(req, options, checkChanges) : HTTP_NOT_FOUND;
     // Spelled out, not spread: V8 gives a spread object a shape its readers then miss on,
     // which cost this handler about 2 µs a page.
     const pspOptions: PSPOptions = {
@@ -38,10 +36,21 @@ export async function pspHandler(req: PSPRequest, options: PSPHandlerOptions = {
       form: options.form,
       session: options.session,
     };
-    await new PSP(req, { filename: req.filename }, {}, pspOptions).run();
-    return OK;
+    const running = new PSP(req, { filename: req.filename }, {}, pspOptions).start();
+    return running ? running.then(() => OK, notFoundOrThrow) : OK;
   } catch (err) {
-    if (err instanceof PSPError && err.code === ErrorCode.PSP_NOT_FOUND) return HTTP_NOT_FOUND;
-    throw err;
+    return notFoundOrThrow(err);
   }
+}
+
+/** With `TsDebug On`, `page.psp_` shows the source and compiled code of `page.psp`. */
+async function showSource(req: PSPRequest, options: PSPHandlerOptions, checkChanges: boolean): Promise<number> {
+  const view = await sourceView(req.filename.slice(0, -1), { root: options.root, checkChanges, cache: options.cache });
+  await req.write(sourceViewHtml(view));
+  return OK;
+}
+
+function notFoundOrThrow(err: unknown): number {
+  if (err instanceof PSPError && err.code === ErrorCode.PSP_NOT_FOUND) return HTTP_NOT_FOUND;
+  throw err;
 }

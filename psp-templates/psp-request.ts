@@ -19,5 +19,8 @@ export interface PSPRequest {
   getSession?(): unknown;
 }
 
-/** Creates an object on first use only; pages that never name it never pay for it. */
-export type LazyProvider = () => Promise<unknown>;
+/**
+ * Creates an object (or a promise of it) for the page's request on first use only; pages
+ * that never name it never pay for it.
+ */
+export type LazyProvider = (req: PSPRequest) => unknown;

@@ -50,10 +50,18 @@ export class PSP {
 
   /** Renders the page and writes it to the request (text/html unless the type is already set). */
   async run(vars: PSPVars = {}): Promise<void> {
+    await this.start({ ...this.vars, ...vars });
+  }
+
+  /**
+   * `run()` with the vars given to the constructor, and without a promise when the page
+   * renders at once and its output only buffers: the built-in handler's path.
+   */
+  start(vars: PSPVars = this.vars): Promise<void> | void {
     this.req.contentType ??= PSP_CONTENT_TYPE;
     const run = this.newRun(true);
-    await run.execute(this.source, { ...this.vars, ...vars });
-    await run.finish();
+    const executing = run.execute(this.source, vars);
+    return executing ? executing.then(() => run.finish()) : run.finish();
   }
 
   /** mod_python's name for `run`. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR, OK } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
-import { DEFAULT_BODY_LIMIT, type Request } from "../request";
+import { bodyLimit, type Request } from "../request";
 import { exchange, type Exchange } from "./backend-exchange";
 import { backendRequestHeaders, copyResponseHeaders } from "./forward-headers";
 import { PROXY_FILENAME_PREFIX } from "./proxy-route";
@@ -40,7 +40,7 @@ export async function proxyRequest(req: Request): Promise<number> {
     headers,
     timeoutMs: (dir.proxyTimeout ?? req.server.timeout) * 1000,
     body,
-    bodyLimit: dir.limitRequestBody ?? DEFAULT_BODY_LIMIT,
+    bodyLimit: bodyLimit(dir),
     upgrade: upgrade !== null,
   });
   if (result.kind === "failed") {

@@ -1,5 +1,7 @@
-export { Request, DEFAULT_BODY_LIMIT, type RequestInit, type HandlerInfo } from "./request";
-export { Output, type ResponseHead } from "./output";
+export { Request, type RequestInit, type HandlerInfo } from "./request";
+export { DEFAULT_BODY_LIMIT, bodyLimit } from "./body-limit";
+export { readForm } from "./request-form";
+export { Output, isBufferedWrite, type ResponseHead } from "./output";
 export { BodyReader } from "./body-reader";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
 export type { RequestRuntime, RequestState, RequestExtensions, ExtensionsFactory } from "./request-state";

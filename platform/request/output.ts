@@ -23,6 +23,14 @@ const DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8";
 /** The answer to every write that only buffers: nothing to wait for. */
 const SETTLED: Promise<void> = Promise.resolve();
 
+/**
+ * Whether `write`'s answer is the one of a write that only buffered: code that would await it
+ * can go on at once and stay synchronous.
+ */
+export function isBufferedWrite(written: unknown): boolean {
+  return written === SETTLED;
+}
+
 /** Responses up to this size are sent in one piece with a Content-Length. */
 const BUFFER_LIMIT = 64 * 1024;
 

@@ -5,6 +5,7 @@ import type { DirConfig } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
 import { requestBody } from "../filters";
 import { DEFAULT_FORM_LIMITS, parseForm, parseQueryForm, type FieldStorage, type FormLimits } from "../forms";
+import { bodyLimit } from "./body-limit";
 import type { Request } from "./request";
 
 /** `TsOption tsmod.form.*` keys and the limits they set. */
@@ -46,11 +47,20 @@ export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
 }
 
 /**
- * Parses a request's form once: the query string, then an urlencoded or multipart body.
- * Uploads go to temporary files removed when the request ends. A body that stalls for
- * `Timeout` seconds answers 408.
+ * `req.form()` without a promise when there is nothing to wait for (a GET or HEAD form), so
+ * built-in handlers that need the fields can stay synchronous. Parsed once per request.
  */
-export function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
+export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
+  const s = req._state;
+  return (s.form ??= parseRequestForm(req, bodyLimit(s.dir), req.server.timeout * 1000));
+}
+
+/**
+ * Parses a request's form: the query string, then an urlencoded or multipart body. Uploads
+ * go to temporary files removed when the request ends. A body that stalls for `Timeout`
+ * seconds answers 408. A GET or HEAD form is returned as it is, without a promise.
+ */
+function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): FieldStorage | Promise<FieldStorage> {
   try {
     const body = req._state.body;
     if (body && body.bytesRead > 0) {
@@ -62,7 +72,7 @@ export function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: num
     // GET and HEAD forms are their query string, parsed at once: no header is looked at (the
     // publisher's and PSP's usual request), no stall timer, no temporary file to dispose of.
     if (req.method !== "GET" && req.method !== "HEAD") return parseBodyForm(req, bodyLimit, timeoutMs);
-    return Promise.resolve(parseQueryForm(req.args || null, formSettings(req._state.dir, bodyLimit)));
+    return parseQueryForm(req.args || null, formSettings(req._state.dir, bodyLimit));
   } catch (e) {
     return Promise.reject(e);
   }

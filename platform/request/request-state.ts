@@ -47,8 +47,8 @@ export interface RequestState {
   /** The list of the phase now running (addHandler for this phase appends to it). */
   running: { directive: string; list: HandlerEntry[]; owned: boolean } | null;
   readonly cleanups: Array<() => unknown>;
-  /** `req.form()`, parsed on first use. */
-  form: Promise<import("../forms").FieldStorage> | null;
+  /** `req.form()`, parsed on first use: the fields, or the promise of a body's. */
+  form: import("../forms").FieldStorage | Promise<import("../forms").FieldStorage> | null;
   /** `req.cookies()`, parsed on first use. */
   cookies: Record<string, string> | null;
   /** Stat of `req.filename`, when it names an existing file or folder. */

@@ -13,15 +13,13 @@ import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
 import { requestSecret } from "./request-cookies";
-import { parseRequestForm } from "./request-form";
+import { bodyLimit } from "./body-limit";
+import { readForm } from "./request-form";
 import { BodyReader } from "./body-reader";
 import type { Output, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
 import type { SessionLike } from "./session-like";
 import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
-
-/** Default `LimitRequestBody` (Apache 2.4.54+): 1 GiB. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
 
 export interface RequestInit {
   readonly raw: IncomingMessage;
@@ -241,7 +239,7 @@ export class Request implements ResponseHead {
 
   private get body(): BodyReader {
     const s = this._state;
-    s.body ??= new BodyReader(requestBody(this), s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
+    s.body ??= new BodyReader(requestBody(this), bodyLimit(s.dir), this.server.timeout * 1000);
     return s.body;
   }
 
@@ -450,9 +448,8 @@ export class Request implements ResponseHead {
    * per request. Call it before reading the body yourself: after `req.read()` it throws.
    */
   form(): Promise<FieldStorage> {
-    const s = this._state;
-    s.form ??= parseRequestForm(this, s.dir.limitRequestBody ?? DEFAULT_BODY_LIMIT, this.server.timeout * 1000);
-    return s.form;
+    const form = readForm(this);
+    return "then" in form ? form : Promise.resolve(form);
   }
 
   /** Cookies the client sent (name → value), from every Cookie header; bad pairs are skipped. */

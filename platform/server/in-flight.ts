@@ -15,8 +15,9 @@ export class InFlight<K extends object> {
   private readonly counts = new WeakMap<K, Count>();
   private readonly responses = new Set<ServerResponse>();
 
-  /** Runs `work` for `key`, counted until it settles. */
-  track(key: K, res: ServerResponse, work: Promise<void>): void {
+  /** Counts `work` for `key` until it settles; work done already (no promise) needs no count. */
+  track(key: K, res: ServerResponse, work: Promise<void> | void): void {
+    if (!work) return;
     let count = this.counts.get(key);
     if (!count) this.counts.set(key, (count = { running: 0, waiters: [] }));
     const c = count;

@@ -2,7 +2,7 @@ import { APLOG_ERR, DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_O
 import type { HandlerEntry } from "../config/model";
 import { PHASES, runPhase, type PhaseSpec } from "../phases";
 import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../proxy";
-import { DEFAULT_BODY_LIMIT, type Request } from "../request";
+import { bodyLimit, type Request } from "../request";
 import { defaultHandler, isHtFile } from "../static";
 import { defaultContentType, handlerExtension, handlerFor } from "./content-type";
 import { rawHeader } from "./raw-header";
@@ -36,13 +36,16 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
 function runAll(req: Request, phase: PhaseSpec): StepResult | Promise<StepResult> {
   const list = handlersFor(req, phase.directive);
   if (list.length === 0) return NEXT;
-  return runPhase(req, phase, list).then((r) => (r === OK || r === DECLINED ? NEXT : r));
+  return andThen(runPhase(req, phase, list), continueAfter);
 }
 
-/** Goes on with `next` after `first`, awaiting only when `first` is still pending. */
-function then(first: StepResult | Promise<StepResult>, next: () => StepResult | Promise<StepResult>): StepResult | Promise<StepResult> {
-  if (typeof first === "object") return first.then((r) => (r === NEXT ? next() : r));
-  return first === NEXT ? next() : first;
+function continueAfter(r: number): StepResult {
+  return r === OK || r === DECLINED ? NEXT : r;
+}
+
+/** `next(value)`, at once when `value` is not a promise: most phases of most requests answer at once. */
+function andThen<T extends number | symbol, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): U | Promise<U> {
+  return typeof value === "object" ? value.then(next) : next(value);
 }
 
 /**
@@ -57,7 +60,7 @@ const STEPS: readonly Step[] = [
       // The top-level TsInitHandler runs here; one set inside a section runs as a header parser.
       const initList = req._state.dir.handlers.get(PHASES.init.directive);
       if (!initList) return runAll(req, PHASES.postReadRequest);
-      return runPhase(req, PHASES.init, initList).then((init) => (init !== OK && init !== DECLINED ? init : runAll(req, PHASES.postReadRequest)));
+      return andThen(runPhase(req, PHASES.init, initList), (init) => (init !== OK && init !== DECLINED ? init : runAll(req, PHASES.postReadRequest)));
     },
   },
   {
@@ -71,7 +74,7 @@ const STEPS: readonly Step[] = [
         req.filename = translateUri(req.server.config, req.uri);
         return mapStorage(req);
       }
-      return runPhase(req, PHASES.trans, trans).then((r) => {
+      return andThen(runPhase(req, PHASES.trans, trans), (r) => {
         if (r === DECLINED) req.filename = translateUri(req.server.config, req.uri);
         else if (r !== OK) return r;
         return mapStorage(req);
@@ -84,7 +87,7 @@ const STEPS: readonly Step[] = [
     run(req) {
       const init = req._state.dir.handlers.get(PHASES.init.directive);
       if (!init || init === req.server.config.dir.handlers.get(PHASES.init.directive)) return runAll(req, PHASES.headerParser);
-      return runPhase(req, PHASES.init, init).then((r) => (r !== OK && r !== DECLINED ? r : runAll(req, PHASES.headerParser)));
+      return andThen(runPhase(req, PHASES.init, init), (r) => (r !== OK && r !== DECLINED ? r : runAll(req, PHASES.headerParser)));
     },
   },
   { name: "access", onRedirect: true, run: (req) => runAll(req, PHASES.access) },
@@ -95,28 +98,35 @@ const STEPS: readonly Step[] = [
     run(req) {
       const types = handlersFor(req, PHASES.type.directive);
       if (types.length === 0) return defaultType(req, DECLINED);
-      return runPhase(req, PHASES.type, types).then((r) => defaultType(req, r));
+      return andThen(runPhase(req, PHASES.type, types), (r) => defaultType(req, r));
     },
   },
   {
     name: "fixup",
     onRedirect: true,
     run(req) {
-      return then(runAll(req, PHASES.fixup), () => checkRedirect(req, req._state.dir.redirects, false) ?? NEXT);
+      return andThen(runAll(req, PHASES.fixup), (r) => (r === NEXT ? (checkRedirect(req, req._state.dir.redirects, false) ?? NEXT) : r));
     },
   },
   {
     name: "content",
     onRedirect: true,
-    async run(req) {
-      let r = DECLINED;
-      if (req.handler === TSMOD_HANDLER) r = await runPhase(req, PHASES.content, handlersFor(req, PHASES.content.directive));
-      // A proxied URL is the backend's content; a TsHandler (SetHandler tsmod) may still take it.
-      if (r === DECLINED) r = isProxied(req.filename) ? await proxyRequest(req) : await defaultHandler(req);
-      return r === HTTP_OK ? OK : r;
+    run(req) {
+      if (req.handler !== TSMOD_HANDLER) return andThen(builtinContent(req), contentResult);
+      const r = runPhase(req, PHASES.content, handlersFor(req, PHASES.content.directive));
+      return andThen(andThen(r, (r) => (r === DECLINED ? builtinContent(req) : r)), contentResult);
     },
   },
 ];
+
+/** Content no TsHandler took: a proxied URL is the backend's; anything else is a file (or a listing). */
+function builtinContent(req: Request): number | Promise<number> {
+  return isProxied(req.filename) ? proxyRequest(req) : defaultHandler(req);
+}
+
+function contentResult(r: number): number {
+  return r === HTTP_OK ? OK : r;
+}
 
 /** After the type phase: a URL handled by tsmod names code, not a document, so its type is the handler's to set. */
 function defaultType(req: Request, r: number): StepResult {
@@ -130,11 +140,17 @@ function defaultType(req: Request, r: number): StepResult {
  * Runs a request through every step; returns OK/DONE when the response is written, or the
  * status of the error response to send.
  */
-export async function runPipeline(req: Request, isRedirect: boolean): Promise<number> {
-  for (const step of STEPS) {
+export function runPipeline(req: Request, isRedirect: boolean): number | Promise<number> {
+  return runSteps(req, isRedirect, 0);
+}
+
+/** The steps from `first` on, without a promise while each step answers at once. */
+function runSteps(req: Request, isRedirect: boolean, first: number): number | Promise<number> {
+  for (let i = first; i < STEPS.length; i++) {
+    const step = STEPS[i];
     if (isRedirect && !step.onRedirect) continue;
-    const pending = step.run(req);
-    const r = typeof pending === "object" ? await pending : pending;
+    const r = step.run(req);
+    if (typeof r === "object") return r.then((v) => (v === NEXT ? runSteps(req, isRedirect, i + 1) : v));
     if (r !== NEXT) return r;
   }
   return OK;
@@ -175,7 +191,7 @@ function configure(req: Request, proxyHandler: string | null): StepResult {
   req.handler = proxyHandler ?? handlerFor(dir, req.filename);
   req.extension = handlerExtension(req.filename);
   const declared = Number(rawHeader(req.raw.rawHeaders, "content-length") ?? 0);
-  const limit = dir.limitRequestBody ?? DEFAULT_BODY_LIMIT;
+  const limit = bodyLimit(dir);
   if (limit > 0 && declared > limit) {
     req.notes.set("error-notes", `The request body (${declared} bytes) exceeds LimitRequestBody (${limit} bytes).`);
     return HTTP_REQUEST_ENTITY_TOO_LARGE;

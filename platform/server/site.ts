@@ -95,8 +95,11 @@ export class Site implements RequestRuntime {
     }
   }
 
-  /** Answers one client request; never rejects. */
-  async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Answers one client request; never throws or rejects. A request whose every step answered
+   * at once, with nothing to do after the response, is complete on return: no promise.
+   */
+  handle(raw: IncomingMessage, res: ServerResponse): Promise<void> | void {
     const socket = raw.socket;
     const localPort = socket.localPort ?? 0;
     const localIp = socket.localAddress ?? "";
@@ -130,7 +133,7 @@ export class Site implements RequestRuntime {
       prev: null,
     });
     output.head = req;
-    let result: number;
+    let result: number | Promise<number>;
     const violation = checkRequestLimits(raw, vserver);
     if (violation) {
       req.notes.set("error-notes", violation.reason);
@@ -139,12 +142,39 @@ export class Site implements RequestRuntime {
       req.notes.set("error-notes", badUri.message);
       result = badUri.status || HTTP_BAD_REQUEST;
     } else {
-      result = await this.run(req, false);
+      try {
+        result = runPipeline(req, false);
+      } catch (e) {
+        result = this.pipelineError(req, e);
+      }
     }
+    // One promise for both outcomes: `run`'s catch and a then would make two.
+    if (typeof result === "object") return result.then((r) => this.respond(req, output, r), (e: unknown) => this.pipelineError(req, e).then((r) => this.respond(req, output, r)));
+    return this.respond(req, output, result);
+  }
+
+  /** Ends the response to a result, without a promise when it ends at once and nothing follows it. */
+  private respond(req: Request, output: Output, result: number): Promise<void> | void {
+    if (result !== OK && result !== DONE) return this.complete(req, output, result);
+    let ending: Promise<void> | undefined;
+    try {
+      ending = output.end();
+    } catch (e) {
+      ending = Promise.reject(e);
+    }
+    if (ending || this.hasWorkAfterResponse(req)) return this.complete(req, output, result, ending);
+  }
+
+  /**
+   * Completes a request whose result came late, is an error, or whose response ends late or
+   * has work after it: the error page, the end of the response, then the log and cleanup phases.
+   */
+  private async complete(req: Request, output: Output, result: number, ending?: Promise<void>): Promise<void> {
     if (result !== OK && result !== DONE) await this.sendError(req, result);
     try {
-      const ending = output.end();
-      if (ending) await ending;
+      // Ending twice is harmless: a response that ended already answers undefined.
+      const end = ending ?? output.end();
+      if (end) await end;
     } catch (e) {
       if (!isFilterFailure(e) || output.headersSent) {
         this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
@@ -222,8 +252,19 @@ export class Site implements RequestRuntime {
     };
   }
 
-  private run(req: Request, isRedirect: boolean): Promise<number> {
-    return runPipeline(req, isRedirect).catch((e: unknown) => reportError(req, `request ${req.uri}`, e));
+  /** The pipeline's result; what it throws or rejects with becomes a result too. */
+  private run(req: Request, isRedirect: boolean): number | Promise<number> {
+    let result: number | Promise<number>;
+    try {
+      result = runPipeline(req, isRedirect);
+    } catch (e) {
+      return this.pipelineError(req, e);
+    }
+    return typeof result === "object" ? result.catch((e: unknown) => this.pipelineError(req, e)) : result;
+  }
+
+  private pipelineError(req: Request, e: unknown): Promise<number> {
+    return reportError(req, `request ${req.uri}`, e);
   }
 
   /** Sends the error response for `status`: an `ErrorDocument` if one is set, else the built-in page. */

@@ -19,7 +19,7 @@ export async function renderString(text: string, vars: PSPVars = {}, options: PS
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<any> {
+export async function rejection(promise: unknown): Promise<any> {
   try {
     await promise;
   } catch (err) {
