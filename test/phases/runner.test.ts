@@ -103,4 +103,45 @@ describe("phase runner: mod_python's stacking rules", () => {
     await runPhase(f.req, PHASES.authz, [entry("h")]);
     expect(seen).toBe("TsAuthzHandler");
   });
+
+  test("handlers that answer at once give the phase's result at once, not a promise", () => {
+    const f = fakeRequest({ a: () => DECLINED, b: () => OK });
+    expect(runPhase(f.req, PHASES.fixup, [entry("a"), entry("b")])).toBe(OK);
+    expect(f.req._state.running).toBeNull();
+  });
+
+  test("after a handler that answers late, the rest of the list runs in order with the same stacking rule", async () => {
+    const calls: string[] = [];
+    const f = fakeRequest({
+      a: () => (calls.push("a"), DECLINED),
+      b: async () => (calls.push("b"), DECLINED),
+      c: () => (calls.push("c"), HTTP_FORBIDDEN),
+      d: () => (calls.push("d"), OK),
+    });
+    const pending = runPhase(f.req, PHASES.access, [entry("a"), entry("b"), entry("c"), entry("d")]);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toBe(HTTP_FORBIDDEN);
+    expect(calls).toEqual(["a", "b", "c"]);
+    expect(f.req._state.running).toBeNull();
+  });
+
+  test("a late rejection is reported like a thrown error, and the phase goes on by its result", async () => {
+    const f = fakeRequest({ a: () => Promise.reject(new ServerReturn(DECLINED)), b: () => Promise.reject(new Error("late")) });
+    expect(await runPhase(f.req, PHASES.fixup, [entry("a"), entry("b")])).toBe(500);
+    expect(f.log[0]).toMatch(/^TsFixupHandler tsmod\/fake::b: Error: late/);
+  });
+
+  test("a handler added to the running phase while a late handler runs is still run", async () => {
+    const calls: string[] = [];
+    const entries = [entry("a")];
+    const f = fakeRequest({
+      a: async () => {
+        entries.push(entry("b"));
+        return OK;
+      },
+      b: () => (calls.push("b"), OK),
+    });
+    expect(await runPhase(f.req, PHASES.fixup, entries)).toBe(OK);
+    expect(calls).toEqual(["b"]);
+  });
 });

@@ -1,7 +1,22 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ErrorCode, HTTP_NOT_FOUND, OK } from "../../platform";
 import { PSPCache, pspHandler, sourceView } from "../../psp-templates";
 import { FakeRequest } from "./fake-request";
 import { fixture, rejection } from "./helpers";
+
+const pageDirs: string[] = [];
+afterAll(() => pageDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A page file of its own in a fresh temporary folder. */
+function writePage(text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmod-psp-"));
+  pageDirs.push(dir);
+  const file = path.join(dir, "page.psp");
+  fs.writeFileSync(file, text);
+  return file;
+}
 
 describe("pspHandler", () => {
   test("renders req.filename as text/html", async () => {
@@ -9,6 +24,25 @@ describe("pspHandler", () => {
     req.contentType = "application/octet-stream";
     expect(await pspHandler(req, { cache: new PSPCache() })).toBe(OK);
     expect([req.contentType, req.body]).toEqual(["text/html; charset=utf-8", "test ok\n"]);
+  });
+
+  test("a compiled page that awaits nothing, with its form at hand, answers without a promise", async () => {
+    const cache = new PSPCache();
+    expect(await pspHandler(new FakeRequest(fixture("psptest.psp")), { cache })).toBe(OK);
+    const req = new FakeRequest(fixture("psptest.psp"));
+    expect(pspHandler(req, { cache, form: () => ({ getfirst: () => "x" }) })).toBe(OK);
+    expect(req.body).toBe("test ok\n");
+  });
+
+  test("a page whose form is still being read waits for it", async () => {
+    const cache = new PSPCache();
+    const file = writePage("<%= form.getfirst('name') %>");
+    await pspHandler(new FakeRequest(file), { cache, form: () => ({ getfirst: () => "warm" }) });
+    const req = new FakeRequest(file);
+    const answer = pspHandler(req, { cache, form: async () => ({ getfirst: () => "late" }) });
+    expect(answer).toBeInstanceOf(Promise);
+    expect(await answer).toBe(OK);
+    expect(req.body).toBe("late");
   });
 
   test("a missing page is HTTP_NOT_FOUND", async () => {
