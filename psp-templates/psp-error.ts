@@ -1,5 +1,4 @@
-import { ErrorCode, TsmodError } from "../platform";
-import { escapeHtml } from "./eta-engine";
+import { ErrorCode, TsmodError, escapeHtml } from "../platform";
 
 /** How many lines the debug snippet shows on each side of the failing line. */
 const SNIPPET_RADIUS = 2;

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { escapeHtml } from "./eta-engine";
+import { escapeHtml } from "../platform";
 import { PSPCache, defaultPSPCache } from "./template-cache";
 
 export interface PSPSourceView {
