@@ -1,4 +1,4 @@
-import { ErrorCode, TsmodError, type Request } from "../platform";
+import { ErrorCode, TsmodError, isBufferedWrite, type Request } from "../platform";
 import { builtinTag } from "./value-kinds";
 
 const HTML = "text/html; charset=utf-8";
@@ -21,27 +21,30 @@ function looksLikeHtml(text: string): boolean {
  * and `null` as nothing more than what the function wrote, anything else as JSON. A type
  * the function set in `req.contentType` is kept. HEAD gets the headers only.
  */
-export async function sendResult(req: Request, result: unknown): Promise<void> {
+export function sendResult(req: Request, result: unknown): Promise<void> | void {
   if (result === undefined || result === null) return;
   if (typeof result === "string") {
     req.contentType ??= looksLikeHtml(result) ? HTML : TEXT;
-    if (!req.headerOnly) await req.write(result);
-    return;
+    return send(req, result);
   }
   if (isBytes(result)) {
     req.contentType ??= BYTES;
-    if (!req.headerOnly) await req.write(result);
-    return;
+    return send(req, result);
   }
   if (typeof result === "object" && isStreamable(result)) return stream(req, result);
   if (typeof result !== "object") {
     req.contentType ??= TEXT;
-    if (!req.headerOnly) await req.write(String(result));
-    return;
+    return send(req, String(result));
   }
   req.contentType ??= JSON_TYPE;
-  const json = JSON.stringify(result, jsonValue);
-  if (!req.headerOnly) await req.write(json);
+  return send(req, JSON.stringify(result, jsonValue));
+}
+
+/** Writes the body unless the request is HEAD; a promise only when the write must be waited for. */
+function send(req: Request, body: string | Uint8Array): Promise<void> | void {
+  if (req.headerOnly) return;
+  const written = req.write(body);
+  if (!isBufferedWrite(written)) return written;
 }
 
 /** Async iterables (streams included) and generators; arrays, Maps and Sets are data (JSON). */
