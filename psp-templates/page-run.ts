@@ -187,9 +187,13 @@ export class PageRun {
     const psp = "psp" in vars ? vars.psp : uses.has("psp") ? new PSPInterface(this, pageDir(source), vars) : undefined;
     const form = "form" in vars ? vars.form : uses.has("form") ? this.formFields() : undefined;
     const session = "session" in vars ? vars.session : uses.has("session") ? this.sessionObject() : undefined;
-    // Only what the providers gave is waited for; a var is passed as it is.
-    if ((form !== vars.form && isThenable(form)) || (session !== vars.session && isThenable(session))) {
-      return Promise.all([form, session]).then(([f, s]) => this.call(template, req, psp, f, s, vars));
+    // Only what the providers gave is waited for; a var is passed as it is, even a promise.
+    const waitForm = form !== vars.form && isThenable(form);
+    const waitSession = session !== vars.session && isThenable(session);
+    if (waitForm || waitSession) {
+      return Promise.all([waitForm ? form : undefined, waitSession ? session : undefined]).then(([f, s]) =>
+        this.call(template, req, psp, waitForm ? f : form, waitSession ? s : session, vars),
+      );
     }
     return this.call(template, req, psp, form, session, vars);
   }

@@ -111,6 +111,21 @@ describe("form and session are created only for pages that use them", () => {
     expect(calls).toEqual({ form: 1, session: 1 });
   });
 
+  test("a provider's promise is waited for, but a var that is a promise is passed as it is", async () => {
+    const { options } = providers();
+    const pending = Promise.resolve("later");
+    const out = await renderString("<%= form.getlist('q')[0] %> <%= typeof session.then %>", { session: pending }, options);
+    expect(out).toBe("&lt;x&gt; function");
+  });
+
+  test("providers are handed the page's request, and may answer at once", async () => {
+    const seen: unknown[] = [];
+    const out = await renderString("<%= form.getlist('q').length %>", {}, { form: (req) => (seen.push(req), { getlist: () => [1, 2] }) });
+    expect(out).toBe("2");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(FakeRequest);
+  });
+
   test("default providers are the request's own form() and getSession()", async () => {
     const req = Object.assign(new FakeRequest(fixture("page.psp")), {
       form: async () => ({ getlist: () => ["v"] }),
