@@ -96,7 +96,16 @@ export class TsmodServer {
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.closing) res.setHeader("Connection", "close");
     const site = this.site;
-    this.inFlight.track(site, res, site.handle(req, res));
+    let work: Promise<void> | void;
+    try {
+      work = site.handle(req, res);
+    } catch {
+      // `handle` answers every request itself, errors included; reaching here is a fault in
+      // tsmod, which must cost this connection only, never the server.
+      res.destroy();
+      return;
+    }
+    this.inFlight.track(site, res, work);
   }
 
   /**

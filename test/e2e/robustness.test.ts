@@ -134,4 +134,18 @@ describe("no request crashes the server or leaves a socket hanging", () => {
     expect(r.text.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
     expect(r.text.indexOf("ok")).toBeLessThan(r.text.indexOf("index\n"));
   });
+
+  test("a fault inside tsmod's own request handling closes that connection only, and the server serves on", async () => {
+    const site2 = site.server.site;
+    const original = site2.handle;
+    site2.handle = () => {
+      throw new Error("internal fault");
+    };
+    try {
+      await expect(request(site, "/h")).rejects.toThrow();
+    } finally {
+      site2.handle = original;
+    }
+    expect((await request(site, "/h")).body).toBe("ok");
+  });
 });
