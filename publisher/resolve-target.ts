@@ -27,9 +27,8 @@ interface Walk {
  */
 export function resolveTarget(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget): Target | Promise<Target> {
   const auth = newAuthState();
-  const walk: Walk = { value: exports, container: undefined, methods: null };
+  const walk: Walk = { value: exports, container: undefined, methods: declaredMethods(exports, true) };
   const moduleHooks = checkAuth(req, exports, true, auth);
-  walk.methods = declaredMethods(exports, true);
   if (moduleHooks) return moduleHooks.then(() => walkFrom(req, exports, facts, target, auth, walk, 0));
   return walkFrom(req, exports, facts, target, auth, walk, 0);
 }
