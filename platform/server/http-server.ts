@@ -8,6 +8,7 @@ import { ConfigErrors } from "../errors";
 import { InFlight } from "./in-flight";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
+import { holdTickShape } from "./tick-shape";
 
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
   readonly builtins: ReadonlyMap<string, unknown>;
@@ -38,8 +39,10 @@ export class TsmodServer {
   }
 
   /** Loads the configuration (throws `ConfigErrors`; `config` when the caller loaded it) and starts listening. */
-  static async start(configFile: string, options: ServerOptions, config = loadServerConfig(configFile, options)): Promise<TsmodServer> {
-    const server = new TsmodServer(configFile, options, config);
+  static async start(configFile: string, options: ServerOptions, config?: ServerConfig): Promise<TsmodServer> {
+    // Before anything compiles: see tick-shape.ts.
+    holdTickShape();
+    const server = new TsmodServer(configFile, options, config ?? loadServerConfig(configFile, options));
     await server.site.runImports();
     await server.listen();
     return server;
