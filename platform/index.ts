@@ -11,6 +11,7 @@ export { ErrorLog } from "./log";
 export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";
 export { main as cliMain } from "./cli";
 export { escapeHtml } from "./html";
+export { lazyModule } from "./lazy-module";
 export * from "./forms";
 export * from "./cookies";
 export { typescript, parametersOfFunction } from "./loader";

@@ -16,7 +16,7 @@ export interface GeneratedBody {
   lines: LineOrigin[];
 }
 
-type EtaAstObject = Parameters<typeof eta.compileBody>[0][number];
+type EtaAstObject = Parameters<ReturnType<typeof eta>["compileBody"]>[0][number];
 
 const ETA_TAG_TYPE = { code: "e", escaped: "i", raw: "r" } as const;
 
@@ -30,7 +30,7 @@ export function generateBody(segments: readonly PlacedSegment[]): GeneratedBody 
   const lines: LineOrigin[] = [];
   for (const segment of segments) {
     const ast = toEtaAst(segment);
-    const piece = eta.compileBody([ast]);
+    const piece = eta().compileBody([ast]);
     const pieceLines = piece.split("\n").length - 1;
     const contentStart = typeof ast === "string" ? 0 : contentOffset(ast.t);
     for (let k = 0; k < pieceLines; k++) {
@@ -75,7 +75,7 @@ const contentOffsets = new Map<string, number>();
 function contentOffset(type: string): number {
   let offset = contentOffsets.get(type);
   if (offset === undefined) {
-    offset = eta.compileBody([{ t: type, val: "\u0000" }]).indexOf("\u0000");
+    offset = eta().compileBody([{ t: type, val: "\u0000" }]).indexOf("\u0000");
     contentOffsets.set(type, offset);
   }
   return offset;

@@ -1,12 +1,18 @@
-import { Eta } from "eta";
-import { escapeHtml } from "../platform";
+import type * as EtaModule from "eta";
+import { escapeHtml, lazyModule } from "../platform";
+
+const etaModule = lazyModule<typeof EtaModule>("eta");
+let engine: EtaModule.Eta | undefined;
 
 /**
- * The one Eta instance every page is generated with. PSP text must come out verbatim, so Eta's
- * default newline trimming after tags is off; escaping stays on so `<%=` is HTML-safe, with
- * tsmod's escaper (the same five characters as Eta's, found faster).
+ * The one Eta instance every page is generated with, made when the first page compiles. PSP
+ * text must come out verbatim, so Eta's default newline trimming after tags is off; escaping
+ * stays on so `<%=` is HTML-safe, with tsmod's escaper (the same five characters as Eta's,
+ * found faster).
  */
-export const eta = new Eta({ autoEscape: true, autoTrim: false, escapeFunction: escapeHtml });
+export function eta(): EtaModule.Eta {
+  return (engine ??= new (etaModule().Eta)({ autoEscape: true, autoTrim: false, escapeFunction: escapeHtml }));
+}
 
 /** The per-render state Eta's generated code writes to (`__eta.res += ...`). */
 export interface EtaOutput {
@@ -16,5 +22,6 @@ export interface EtaOutput {
 }
 
 export function newEtaOutput(): EtaOutput {
-  return { res: "", e: eta.config.escapeFunction, f: eta.config.filterFunction };
+  const { config } = eta();
+  return { res: "", e: config.escapeFunction, f: config.filterFunction };
 }

@@ -1,6 +1,7 @@
 import { webcrypto } from "node:crypto";
 
-import { defaults, seal, unseal } from "iron-webcrypto";
+import type * as IronWebcrypto from "iron-webcrypto";
+import { lazyModule } from "../lazy-module";
 
 import { decodeValue, encodeValue } from "./sealed-encoding";
 import { type Secret, secretId, secretList } from "./secrets";
@@ -13,6 +14,8 @@ export interface SealOptions {
    */
   ttl?: number;
 }
+
+const iron = lazyModule<typeof IronWebcrypto>("iron-webcrypto");
 
 const DEFAULT_TTL = 14 * 24 * 3600;
 /** Bumped if the payload layout changes, so old seals are refused rather than misread. */
@@ -30,6 +33,7 @@ export async function sealCookieValue(data: unknown, secret: Secret, options: Se
   const [current] = secretList(secret);
   const payload = { v: FORMAT, d: encodeValue(data) };
   const ttl = (options.ttl ?? DEFAULT_TTL) * 1000;
+  const { seal, defaults } = iron();
   return seal(webcrypto, payload, { id: secretId(current), secret: current }, { ...defaults, ttl });
 }
 
@@ -43,6 +47,7 @@ export async function unsealCookieValue(sealed: string, secret: Secret, options:
   for (const s of secretList(secret)) passwords[secretId(s)] = s;
   if (options.ttl && !expiresWithin(sealed, options.ttl * 1000)) return undefined;
   try {
+    const { unseal, defaults } = iron();
     const payload = (await unseal(webcrypto, sealed, passwords, defaults)) as { v?: unknown; d?: unknown } | null;
     return payload?.v === FORMAT ? decodeValue(payload.d) : undefined;
   } catch {
@@ -53,5 +58,5 @@ export async function unsealCookieValue(sealed: string, secret: Secret, options:
 /** The seal's authenticated expiry (field 6 of iron's 8) is no later than `ttl` ms from now. */
 function expiresWithin(sealed: string, ttl: number): boolean {
   const expiration = Number(sealed.split("*")[5] || Number.POSITIVE_INFINITY);
-  return expiration <= Date.now() + ttl + defaults.timestampSkewSec * 1000;
+  return expiration <= Date.now() + ttl + iron().defaults.timestampSkewSec * 1000;
 }

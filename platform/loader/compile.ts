@@ -1,18 +1,14 @@
 import * as path from "node:path";
 import type * as TS from "typescript";
 import { ErrorCode, TsmodError } from "../errors";
+import { lazyModule } from "../lazy-module";
 import { compilerThreads } from "./compiler-thread";
-
-let ts: typeof TS | undefined;
 
 /**
  * The TypeScript compiler, loaded on first use: it costs ~0.2 s and ~50 MB, which a server
  * that never compiles or parses anything should not pay at start.
  */
-export function typescript(): typeof TS {
-  ts ??= require("typescript") as typeof TS;
-  return ts;
-}
+export const typescript = lazyModule<typeof TS>("typescript");
 
 /**
  * Turns a handler module's source into CommonJS with an inline source map, so stack traces

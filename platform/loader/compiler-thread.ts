@@ -1,5 +1,10 @@
 import * as path from "node:path";
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
+import type * as WorkerThreads from "node:worker_threads";
+import { lazyModule } from "../lazy-module";
+
+/** Loaded with the first compile: a site of plain `.js`/`.cjs` handlers never starts a thread. */
+const workerThreads = lazyModule<typeof WorkerThreads>("node:worker_threads");
 
 export type CompileAnswer = { js: string } | { errors: string[] };
 
@@ -34,6 +39,7 @@ interface Thread {
 }
 
 function spawn(onExit: (thread: Thread) => void): Thread {
+  const { MessageChannel, Worker } = workerThreads();
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER_SCRIPT, { workerData: { port: port2, signal }, transferList: [port2] });
@@ -57,7 +63,7 @@ class CompilerThreads {
     Atomics.store(thread.signal, 0, 0);
     thread.port.postMessage({ filename, source });
     const waited = Atomics.wait(thread.signal, 0, 0, ANSWER_TIMEOUT_MS);
-    const reply = receiveMessageOnPort(thread.port);
+    const reply = workerThreads().receiveMessageOnPort(thread.port);
     if (!reply) {
       this.end(thread);
       return { errors: [`${filename}: the compiler thread did not answer (${waited})`] };

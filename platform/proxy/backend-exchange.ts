@@ -1,8 +1,11 @@
 import * as http from "node:http";
-import * as https from "node:https";
+import type * as Https from "node:https";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE } from "../constants";
+import { lazyModule } from "../lazy-module";
+
+const https = lazyModule<typeof Https>("node:https");
 
 /**
  * Kept-alive connections to backends, shared by every proxied request. An idle connection is
@@ -11,10 +14,16 @@ import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE 
  * closing; one that does is retried (see `exchange`).
  */
 const AGENT_OPTIONS = { keepAlive: true, timeout: 4000, scheduling: "lifo" } as const;
-const AGENTS: Record<string, http.Agent> = {
-  "http:": new http.Agent(AGENT_OPTIONS),
-  "https:": new https.Agent(AGENT_OPTIONS),
-};
+const agents = new Map<string, http.Agent>();
+
+function agentFor(protocol: string): http.Agent {
+  let agent = agents.get(protocol);
+  if (!agent) {
+    agent = protocol === "https:" ? new (https().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS);
+    agents.set(protocol, agent);
+  }
+  return agent;
+}
 
 export interface ExchangeInput {
   readonly method: string;
@@ -46,7 +55,7 @@ export async function exchange(input: ExchangeInput): Promise<Exchange> {
 
 function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> {
   const { target } = input;
-  const transport = target.protocol === "https:" ? https : http;
+  const transport = target.protocol === "https:" ? https() : http;
   return new Promise((resolve) => {
     let settled = false;
     let failure: { status: number; reason: string } | null = null;
@@ -57,7 +66,7 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
       path: target.pathname + target.search,
       headers: input.headers,
       setHost: false,
-      agent: input.upgrade ? false : AGENTS[target.protocol],
+      agent: input.upgrade ? false : agentFor(target.protocol),
     });
     const fail = (status: number, reason: string) => {
       failure ??= { status, reason };

@@ -1,7 +1,10 @@
 import * as path from "node:path";
-import { contentType as mimeContentType } from "mime-types";
+import type * as MimeTypes from "mime-types";
 import { BoundedMap } from "../bounded-map";
 import type { DirConfig } from "../config/model";
+import { lazyModule } from "../lazy-module";
+
+const mimeTypes = lazyModule<typeof MimeTypes>("mime-types");
 
 /**
  * Apache's mod_mime, reduced: `AddType` by the file's last extension, then the mime database,
@@ -12,7 +15,7 @@ export function defaultContentType(dir: DirConfig, filename: string): string | n
   if (ext) {
     const configured = dir.addTypes.get(ext);
     if (configured) return configured;
-    const known = mimeContentType(ext);
+    const known = mimeTypes().contentType(ext);
     if (known) return known;
   }
   return dir.defaultType || null;

@@ -1,5 +1,5 @@
-import { sealData, unsealData } from "iron-session";
-import { secretId } from "../../platform";
+import type * as IronSession from "iron-session";
+import { lazyModule, secretId } from "../../platform";
 import { MAX_COOKIE_BYTES } from "../session-cookie";
 import { isValidSessionId } from "../session-id";
 import type { SessionCookie, SessionRecord, SessionStore, StoreLock } from "../session-store";
@@ -8,6 +8,8 @@ import type { SessionCookie, SessionRecord, SessionStore, StoreLock } from "../s
  * iron-session 8 still unseals pre-v8 cookies whose version marker lies outside the
  * signature; only current seals with the "~2" marker are accepted here.
  */
+const ironSession = lazyModule<typeof IronSession>("iron-session");
+
 const CURRENT_SEAL = /^Fe26\.2\*[0-9A-Za-z_\-*]+~2$/;
 
 /** The sealed payload; short keys because every byte travels in every request. */
@@ -46,7 +48,7 @@ export class CookieStore implements SessionStore {
     if (value.length > MAX_COOKIE_BYTES || !CURRENT_SEAL.test(value)) return undefined;
     let payload: unknown;
     try {
-      payload = await unsealData(value, { password: this.#unsealWith });
+      payload = await ironSession().unsealData(value, { password: this.#unsealWith });
     } catch {
       return undefined; // malformed seals make iron throw; forged or expired ones unseal to {}
     }
@@ -72,7 +74,7 @@ export class CookieStore implements SessionStore {
   #seal(record: SessionRecord): Promise<string> {
     const sealed: Sealed = { id: record.id, d: JSON.parse(record.data), c: record.created, a: record.accessed, t: record.timeout };
     // iron's own expiry backs up the session timeout should a clock or a check ever fail.
-    return sealData(sealed, { password: this.#sealWith, ttl: record.timeout });
+    return ironSession().sealData(sealed, { password: this.#sealWith, ttl: record.timeout });
   }
 }
 
