@@ -392,9 +392,20 @@ function hostAndPort(host: string | undefined, fallback: string, localPort: numb
   const close = host.startsWith("[") ? host.indexOf("]") : -1;
   const colon = host.indexOf(":", close + 1);
   const name = colon < 0 ? host : host.slice(0, colon);
-  const portText = colon < 0 ? "" : host.slice(colon + 1);
-  if ((portText !== "" && !/^\d+$/.test(portText)) || (close < 0 && name.includes("]"))) return { hostname: fallback, port: localPort };
+  const port = colon < 0 || colon === host.length - 1 ? localPort : digits(host, colon + 1);
+  if (port < 0 || (close < 0 && name.includes("]"))) return { hostname: fallback, port: localPort };
   const hostname = close > 0 ? name.slice(1, close) : name;
-  return { hostname: hostname || fallback, port: portText ? Number(portText) : localPort };
+  return { hostname: hostname || fallback, port };
+}
+
+/** The number `text` spells from `start` on in decimal digits only, or -1. */
+function digits(text: string, start: number): number {
+  let n = 0;
+  for (let i = start; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
