@@ -18,13 +18,19 @@ export type FormValue = string | FileField;
  * them (mod_python's `util.FieldStorage`). A name may occur several times.
  */
 export class FieldStorage implements Iterable<FormEntry> {
-  readonly list: readonly FormEntry[];
+  readonly #entries: FormEntry[];
+  #frozen: readonly FormEntry[] | undefined;
   #disposed: Promise<void> | undefined;
   /** Values by name, built at the first lookup: the publisher looks up every parameter. */
   #byName: Map<string, FormValue[]> | undefined;
 
   constructor(list: readonly FormEntry[] = []) {
-    this.list = Object.freeze([...list]);
+    this.#entries = list.slice();
+  }
+
+  /** Every entry, in order; frozen (on first use: most requests only look fields up by name). */
+  get list(): readonly FormEntry[] {
+    return (this.#frozen ??= Object.freeze(this.#entries));
   }
 
   /** The first value of `name`, or `def` when there is none. */
@@ -53,7 +59,7 @@ export class FieldStorage implements Iterable<FormEntry> {
   #index(): Map<string, FormValue[]> {
     if (!this.#byName) {
       this.#byName = new Map();
-      for (const entry of this.list) {
+      for (const entry of this.#entries) {
         const values = this.#byName.get(entry.name);
         if (values) values.push(valueOf(entry));
         else this.#byName.set(entry.name, [valueOf(entry)]);
@@ -63,13 +69,13 @@ export class FieldStorage implements Iterable<FormEntry> {
   }
 
   [Symbol.iterator](): Iterator<FormEntry> {
-    return this.list[Symbol.iterator]();
+    return this.#entries[Symbol.iterator]();
   }
 
   /** Removes the uploads' temporary files. Safe to call more than once. */
   dispose(): Promise<void> {
     this.#disposed ??= removeFiles(
-      this.list.filter((e): e is FileField => e instanceof FileField).map((f) => f.path),
+      this.#entries.filter((e): e is FileField => e instanceof FileField).map((f) => f.path),
     );
     return this.#disposed;
   }

@@ -81,7 +81,8 @@ export function parseQueryForm(query: string | null, options: FormOptions): Fiel
 }
 
 function parseSettings(options: FormOptions): { fallback: string; keepBlank: boolean } {
-  const fallback = charsetName(options.defaultCharset ?? "utf-8");
+  // Most forms are UTF-8: no label to normalise on every request then.
+  const fallback = options.defaultCharset === undefined ? "utf-8" : charsetName(options.defaultCharset);
   if (!fallback) throw new RangeError(`unknown defaultCharset ${JSON.stringify(options.defaultCharset)}`);
   return { fallback, keepBlank: options.keepBlank ?? false };
 }

@@ -211,6 +211,17 @@ describe("FieldStorage", () => {
     const form = new FieldStorage([{ name: "x", value: "1" }]);
     expect(form.getfirst("x")).toBe("1");
   });
+
+  test("its list is frozen and a copy: neither the caller's array nor the list changes the other", () => {
+    const entries = [{ name: "x", value: "1" }];
+    const form = new FieldStorage(entries);
+    entries.push({ name: "y", value: "2" });
+    expect(form.has("y")).toBe(false);
+    expect(Object.isFrozen(form.list)).toBe(true);
+    expect(() => (form.list as { name: string; value: string }[]).push({ name: "z", value: "3" })).toThrow(TypeError);
+    expect(form.list).toEqual([{ name: "x", value: "1" }]);
+    expect([...form]).toEqual([{ name: "x", value: "1" }]);
+  });
 });
 
 test("parseForm takes any readable stream as the body", async () => {
