@@ -32,7 +32,7 @@ function callTarget(req: Request, target: ModuleTarget, facts: SourceFacts, { fn
 }
 
 function call(req: Request, target: ModuleTarget, signature: Signature, form: FieldStorage | null, fn: Function, self: unknown): number | Promise<number> {
-  const args = bindArguments(signature.params, form, req, `${target.label}: ${target.names.join("/")}`);
+  const args = bindArguments(signature.params, form, req, target);
   const result: unknown = fn.apply(self, args);
   if (isThenable(result)) return Promise.resolve(result).then((value) => send(req, value));
   return send(req, result);
