@@ -1,5 +1,5 @@
 import { APLOG_ERR, DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
-import type { HandlerEntry } from "../config/model";
+import type { DirConfig, HandlerEntry } from "../config/model";
 import { PHASES, runPhase, type PhaseSpec } from "../phases";
 import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../proxy";
 import { bodyLimit, type Request } from "../request";
@@ -24,12 +24,28 @@ interface Step {
 
 /** The handlers for a phase: its `| .ext` list when one matches, else the generic list, then added ones. */
 export function handlersFor(req: Request, directive: string): HandlerEntry[] {
-  const handlers = req._state.dir.handlers;
-  const configured = (req.extension && handlers.get(directive + req.extension)) || handlers.get(directive) || [];
+  const dir = req._state.dir;
+  const handlers = dir.handlers;
+  const configured = (req.extension && hasExtensionLists(dir) && handlers.get(directive + req.extension)) || handlers.get(directive) || [];
   const added = req._state.added.get(directive);
   if (!added) return configured;
   req._state.added.delete(directive);
   return [...configured, ...added];
+}
+
+const extensionLists = new WeakMap<DirConfig, boolean>();
+
+/**
+ * Whether a merged configuration has any `| .ext` list (their keys are `directive.ext`). Most
+ * have none, and then a phase's lookup needs no key built per request.
+ */
+function hasExtensionLists(dir: DirConfig): boolean {
+  let has = extensionLists.get(dir);
+  if (has === undefined) {
+    has = [...dir.handlers.keys()].some((k) => k.includes("."));
+    extensionLists.set(dir, has);
+  }
+  return has;
 }
 
 /** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
