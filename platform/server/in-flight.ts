@@ -6,6 +6,16 @@ interface Count {
 }
 
 /**
+ * One running request in a doubly linked list: adding and removing one is two pointer writes,
+ * where a Set hashes every response object and rehashes as it grows and shrinks with the load.
+ */
+interface Tracked {
+  readonly res: ServerResponse;
+  prev: Tracked | null;
+  next: Tracked | null;
+}
+
+/**
  * The requests being answered, by the Site they started on: a Site replaced by a reload is
  * closed only after its last request, and a graceful stop can tell the responses that have
  * not started yet to close their connection.
@@ -13,7 +23,7 @@ interface Count {
 export class InFlight<K extends object> {
   /** Weak: a Site replaced by a reload is not kept alive by its (finished) count. */
   private readonly counts = new WeakMap<K, Count>();
-  private readonly responses = new Set<ServerResponse>();
+  private newest: Tracked | null = null;
 
   /** Counts `work` for `key` until it settles; work done already (no promise) needs no count. */
   track(key: K, res: ServerResponse, work: Promise<void> | void): void {
@@ -22,9 +32,13 @@ export class InFlight<K extends object> {
     if (!count) this.counts.set(key, (count = { running: 0, waiters: [] }));
     const c = count;
     c.running++;
-    this.responses.add(res);
+    const t: Tracked = { res, prev: null, next: this.newest };
+    if (this.newest) this.newest.prev = t;
+    this.newest = t;
     const settle = (): void => {
-      this.responses.delete(res);
+      if (t.prev) t.prev.next = t.next;
+      else this.newest = t.next;
+      if (t.next) t.next.prev = t.prev;
       if (--c.running === 0 && c.waiters.length > 0) for (const wake of c.waiters.splice(0)) wake();
     };
     // Not `finally`: it makes two more promises per request.
@@ -40,6 +54,6 @@ export class InFlight<K extends object> {
 
   /** Responses whose headers are still to be written. */
   *unsent(): Iterable<ServerResponse> {
-    for (const res of this.responses) if (!res.headersSent) yield res;
+    for (let t = this.newest; t; t = t.next) if (!t.res.headersSent) yield t.res;
   }
 }
