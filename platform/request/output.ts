@@ -261,14 +261,13 @@ export class Output {
     const err = h.errHeadersOut;
     out.appendPairs(flat);
     err.appendPairs(flat);
-    const has = (name: string) => out.has(name) || err.has(name) || res.hasHeader(name);
-    const hasType = has("content-type");
-    const hasLength = has("content-length") || has("transfer-encoding");
-    if (!hasType) {
+    if (!hasHeader(out, err, res, "content-type")) {
       if (h.contentType) flat.push("Content-Type", h.contentType);
       else if (contentLength !== 0) flat.push("Content-Type", DEFAULT_CONTENT_TYPE);
     }
-    if (contentLength !== null && !hasNoBody(h.status) && !hasLength) flat.push("Content-Length", String(contentLength));
+    if (contentLength !== null && !hasNoBody(h.status) && !hasHeader(out, err, res, "content-length") && !hasHeader(out, err, res, "transfer-encoding")) {
+      flat.push("Content-Length", String(contentLength));
+    }
     if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
     else res.writeHead(h.status, flat);
     this.sentHeaders = flat;
@@ -307,4 +306,9 @@ export class Output {
       res.once("close", gone);
     });
   }
+}
+
+/** Whether a header is set in any of the three places one can be: headersOut, errHeadersOut, the raw response. */
+function hasHeader(out: Table, err: Table, res: ServerResponse, name: string): boolean {
+  return out.has(name) || (err.size > 0 && err.has(name)) || res.hasHeader(name);
 }
