@@ -42,8 +42,8 @@ export interface RequestState {
   dir: DirConfig;
   body: BodyReader | null;
   readonly stream: IncomingMessage;
-  /** Handlers added with `req.addHandler` for phases that have not run yet. */
-  readonly added: Map<string, HandlerEntry[]>;
+  /** Handlers added with `req.addHandler` for phases that have not run yet (made on first use). */
+  added: Map<string, HandlerEntry[]> | null;
   /** The list of the phase now running (addHandler for this phase appends to it). */
   running: { directive: string; list: HandlerEntry[]; owned: boolean } | null;
   readonly cleanups: Array<() => unknown>;

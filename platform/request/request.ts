@@ -294,9 +294,10 @@ export class Request implements ResponseHead {
       running.list.push(entry);
       return;
     }
-    const list = s.added.get(spec.directive);
+    const added = (s.added ??= new Map());
+    const list = added.get(spec.directive);
     if (list) list.push(entry);
-    else s.added.set(spec.directive, [entry]);
+    else added.set(spec.directive, [entry]);
   }
 
   /** Calls `fn(data)` after the response has been sent; errors are logged. */

@@ -27,9 +27,10 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
   const dir = req._state.dir;
   const handlers = dir.handlers;
   const configured = (req.extension && hasExtensionLists(dir) && handlers.get(directive + req.extension)) || handlers.get(directive) || [];
-  const added = req._state.added.get(directive);
-  if (!added) return configured;
-  req._state.added.delete(directive);
+  const pending = req._state.added;
+  const added = pending?.get(directive);
+  if (!pending || !added) return configured;
+  pending.delete(directive);
   return [...configured, ...added];
 }
 

@@ -197,7 +197,7 @@ export class Site implements RequestRuntime {
   /** Most requests have nothing to do once answered; they do not wait for the socket. */
   private hasWorkAfterResponse(req: Request): boolean {
     const last = lastOf(req);
-    return req._state.cleanups.length > 0 || this.accessLogs.logs(req.server.config) || last._state.added.size > 0 || hasLateHandlers(last._state.dir);
+    return req._state.cleanups.length > 0 || this.accessLogs.logs(req.server.config) || (last._state.added?.size ?? 0) > 0 || hasLateHandlers(last._state.dir);
   }
 
   /** `req.internalRedirect`: the new request shares the response; its errors are answered here. */
@@ -243,7 +243,7 @@ export class Site implements RequestRuntime {
       dir: vserver.dir,
       body,
       stream,
-      added: new Map(),
+      added: null,
       running: null,
       cleanups: [],
       form: null,
