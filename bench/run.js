@@ -60,16 +60,19 @@ async function run(name, seconds, connections, rounds) {
     let t = 0;
     let r = 0;
     let errors = 0;
+    // Each round's ratio too: on a shared machine both servers' throughput swings between rounds.
+    const perRound = [];
     for (let i = 0; i < rounds; i++) {
       const a = await measure(raw.url, seconds, connections, w.request);
       const b = await measure(tsmod.url, seconds, connections, w.request);
       r += a.rps;
       t += b.rps;
       errors += a.errors + b.errors;
+      perRound.push((b.rps / a.rps).toFixed(2));
     }
     const ratio = t / r;
     const goal = w.goal ? ` (goal >= ${w.goal.toFixed(2)}${ratio >= w.goal ? ", met" : ", NOT met"})` : "";
-    console.log(`${w.name.padEnd(24)} tsmod ${(t / rounds).toFixed(0).padStart(7)} req/s   node:http ${(r / rounds).toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(2)}${goal}${errors ? `   errors ${errors}` : ""}`);
+    console.log(`${w.name.padEnd(24)} tsmod ${(t / rounds).toFixed(0).padStart(7)} req/s   node:http ${(r / rounds).toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(2)}${goal}   rounds ${perRound.join(" ")}${errors ? `   errors ${errors}` : ""}`);
   } finally {
     await tsmod.stop();
     await raw.stop();
