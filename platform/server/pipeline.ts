@@ -22,11 +22,17 @@ interface Step {
   run(req: Request): StepResult | Promise<StepResult>;
 }
 
+/**
+ * The answer for a phase nobody configured (most phases of most requests), shared instead of
+ * a new array each time; never written to, as `addHandler` copies the lists it is handed.
+ */
+const NO_HANDLERS: HandlerEntry[] = [];
+
 /** The handlers for a phase: its `| .ext` list when one matches, else the generic list, then added ones. */
 export function handlersFor(req: Request, directive: string): HandlerEntry[] {
   const dir = req._state.dir;
   const handlers = dir.handlers;
-  const configured = (req.extension && hasExtensionLists(dir) && handlers.get(directive + req.extension)) || handlers.get(directive) || [];
+  const configured = (req.extension && hasExtensionLists(dir) && handlers.get(directive + req.extension)) || handlers.get(directive) || NO_HANDLERS;
   const pending = req._state.added;
   const added = pending?.get(directive);
   if (!pending || !added) return configured;
@@ -122,7 +128,9 @@ const STEPS: readonly Step[] = [
     name: "fixup",
     onRedirect: true,
     run(req) {
-      return andThen(runAll(req, PHASES.fixup), (r) => (r === NEXT ? (checkRedirect(req, req._state.dir.redirects, false) ?? NEXT) : r));
+      // No closure unless the phase waits: this step runs for every request.
+      const r = runAll(req, PHASES.fixup);
+      return typeof r === "object" ? r.then((v) => afterFixup(req, v)) : afterFixup(req, r);
     },
   },
   {
@@ -131,10 +139,20 @@ const STEPS: readonly Step[] = [
     run(req) {
       if (req.handler !== TSMOD_HANDLER) return andThen(builtinContent(req), contentResult);
       const r = runPhase(req, PHASES.content, handlersFor(req, PHASES.content.directive));
-      return andThen(andThen(r, (r) => (r === DECLINED ? builtinContent(req) : r)), contentResult);
+      return typeof r === "object" ? r.then((v) => afterContent(req, v)) : afterContent(req, r);
     },
   },
 ];
+
+/** Section-level `Redirect` rules apply once the fixups have run, as mod_alias does in Apache. */
+function afterFixup(req: Request, r: StepResult): StepResult {
+  return r === NEXT ? (checkRedirect(req, req._state.dir.redirects, false) ?? NEXT) : r;
+}
+
+/** What no TsHandler took goes to the built-in content (files, proxy). */
+function afterContent(req: Request, r: number): number | Promise<number> {
+  return r === DECLINED ? andThen(builtinContent(req), contentResult) : contentResult(r);
+}
 
 /** Content no TsHandler took: a proxied URL is the backend's; anything else is a file (or a listing). */
 function builtinContent(req: Request): number | Promise<number> {
