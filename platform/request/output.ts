@@ -9,7 +9,8 @@ export interface ResponseHead {
   statusLine: string | null;
   contentType: string | null;
   readonly headersOut: Table;
-  readonly errHeadersOut: Table;
+  /** `errHeadersOut` when it exists: null when nothing was ever set in it. */
+  readonly _errHeaders: Table | null;
   readonly headerOnly: boolean;
   /** Called once, just before the status line goes out (no-cache, validators, ...). */
   prepareHeaders(): void;
@@ -251,16 +252,16 @@ export class Output {
     if (this.chain && !this.chain.declined) {
       // The handler's length described the body before filtering; a HEAD has no filtered body to measure.
       h.headersOut.delete("content-length");
-      h.errHeadersOut.delete("content-length");
+      h._errHeaders?.delete("content-length");
       if (h.headerOnly) contentLength = null;
     }
     const res = this.raw;
     // One flat list handed to writeHead: cheaper than a setHeader call (and a lookup) per header.
     const flat: string[] = [];
     const out = h.headersOut;
-    const err = h.errHeadersOut;
+    const err = h._errHeaders;
     out.appendPairs(flat);
-    err.appendPairs(flat);
+    err?.appendPairs(flat);
     if (!hasHeader(out, err, res, "content-type")) {
       if (h.contentType) flat.push("Content-Type", h.contentType);
       else if (contentLength !== 0) flat.push("Content-Type", DEFAULT_CONTENT_TYPE);
@@ -309,6 +310,6 @@ export class Output {
 }
 
 /** Whether a header is set in any of the three places one can be: headersOut, errHeadersOut, the raw response. */
-function hasHeader(out: Table, err: Table, res: ServerResponse, name: string): boolean {
-  return out.has(name) || (err.size > 0 && err.has(name)) || res.hasHeader(name);
+function hasHeader(out: Table, err: Table | null, res: ServerResponse, name: string): boolean {
+  return out.has(name) || (err !== null && err.size > 0 && err.has(name)) || res.hasHeader(name);
 }

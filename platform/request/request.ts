@@ -80,7 +80,7 @@ export class Request implements ResponseHead {
   user: string | null = null;
   apAuthType: string | null = null;
   readonly headersOut = new Table();
-  readonly errHeadersOut = new Table();
+  private errTable: Table | null = null;
   private notesTable: Table | null = null;
   private envTable: Table | null = null;
   /** Directive name of the phase now running, e.g. "TsHandler"; null between phases. */
@@ -123,6 +123,20 @@ export class Request implements ResponseHead {
   /** The request line, as the client sent it. */
   get theRequest(): string {
     return `${this.method} ${this.unparsedUri} ${this.protocol}`;
+  }
+
+  /**
+   * Headers that go out with every response, error pages included (Apache's
+   * `err_headers_out`); made on first use, as most requests set none.
+   */
+  get errHeadersOut(): Table {
+    this.errTable ??= new Table();
+    return this.errTable;
+  }
+
+  /** @internal `errHeadersOut` if anything made it, else null: the output reads it without making one. */
+  get _errHeaders(): Table | null {
+    return this.errTable;
   }
 
   /** Notes for later phases and the log (`%{name}n`); made on first use, like the two below. */
