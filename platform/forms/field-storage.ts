@@ -13,6 +13,9 @@ export type FormEntry = Field | FileField;
 /** What `getfirst`/`getlist` return: a plain field's string, or the upload itself. */
 export type FormValue = string | FileField;
 
+/** Forms up to this size are searched entry by entry: cheaper than building the index for a few names. */
+const SCAN_LIMIT = 8;
+
 /**
  * The fields of one request, query string first, then body, in the order the client sent
  * them (mod_python's `util.FieldStorage`). A name may occur several times.
@@ -21,7 +24,7 @@ export class FieldStorage implements Iterable<FormEntry> {
   readonly #entries: FormEntry[];
   #frozen: readonly FormEntry[] | undefined;
   #disposed: Promise<void> | undefined;
-  /** Values by name, built at the first lookup: the publisher looks up every parameter. */
+  /** Values by name, built at the first lookup in a larger form: the publisher looks up every parameter. */
   #byName: Map<string, FormValue[]> | undefined;
 
   constructor(list: readonly FormEntry[] = []) {
@@ -37,6 +40,10 @@ export class FieldStorage implements Iterable<FormEntry> {
   getfirst(name: string): FormValue | undefined;
   getfirst<T>(name: string, def: T): FormValue | T;
   getfirst<T>(name: string, def?: T): FormValue | T | undefined {
+    if (this.#entries.length <= SCAN_LIMIT) {
+      const entry = this.#find(name);
+      return entry ? valueOf(entry) : def;
+    }
     const values = this.#index().get(name);
     return values ? values[0] : def;
   }
@@ -48,12 +55,17 @@ export class FieldStorage implements Iterable<FormEntry> {
   }
 
   has(name: string): boolean {
-    return this.#index().has(name);
+    return this.#entries.length <= SCAN_LIMIT ? this.#find(name) !== undefined : this.#index().has(name);
   }
 
   /** The distinct field names, in order of first appearance. */
   keys(): string[] {
     return [...this.#index().keys()];
+  }
+
+  #find(name: string): FormEntry | undefined {
+    for (const entry of this.#entries) if (entry.name === name) return entry;
+    return undefined;
   }
 
   #index(): Map<string, FormValue[]> {

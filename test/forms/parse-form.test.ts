@@ -207,6 +207,19 @@ describe("FieldStorage", () => {
     await expect(form.dispose()).resolves.toBeUndefined();
   });
 
+  // Small forms are searched entry by entry, larger ones through an index: both answer alike.
+  test.each([3, 8, 9, 40])("lookups in a form of %i fields (with duplicates) agree with its list", (size) => {
+    const entries = Array.from({ length: size }, (_, i) => ({ name: `f${i % 3 === 2 ? i - 2 : i}`, value: String(i) }));
+    const form = new FieldStorage(entries);
+    for (const name of [...new Set(entries.map((e) => e.name)), "missing"]) {
+      const values = entries.filter((e) => e.name === name).map((e) => e.value);
+      expect(form.getfirst(name, "none")).toBe(values[0] ?? "none");
+      expect(form.getlist(name)).toEqual(values);
+      expect(form.has(name)).toBe(values.length > 0);
+    }
+    expect(form.keys()).toEqual([...new Set(entries.map((e) => e.name))]);
+  });
+
   test("can be built from entries directly", () => {
     const form = new FieldStorage([{ name: "x", value: "1" }]);
     expect(form.getfirst("x")).toBe("1");
