@@ -2,7 +2,7 @@ export * from "./constants";
 export * from "./errors";
 export { Table } from "./table";
 export { TtlCache } from "./ttl-cache";
-export { Request, Output, ServerInfo, isBufferedWrite, readForm, redirect, parseBasicAuth, type ConnectionInfo, type HandlerInfo, type RequestExtensions, type ExtensionsFactory, type SessionLike, type JsonValue } from "./request";
+export { Request, Output, ServerInfo, isBufferedWrite, readForm, directorySettings, redirect, parseBasicAuth, type ConnectionInfo, type HandlerInfo, type RequestExtensions, type ExtensionsFactory, type SessionLike, type JsonValue } from "./request";
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
 export { PHASES, isThenable, type PhaseSpec } from "./phases";

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { HTTP_NOT_FOUND, readForm, type Request } from "../platform";
+import { HTTP_NOT_FOUND, autoReloadOn, directorySettings, readForm, type Request } from "../platform";
 import { pspHandler } from "./psp-handler";
 import type { PSPRequest } from "./psp-request";
 
@@ -13,11 +13,12 @@ export function handler(req: Request): number | Promise<number> {
   if (!filename) return HTTP_NOT_FOUND;
   const docroot = req.documentRoot();
   const underDocroot = filename.length > docroot.length && filename.startsWith(docroot) && filename[docroot.length] === path.sep;
-  const config = req.getConfig();
+  // Read in place: `req.getConfig()` would copy every setting into a new table per page.
+  const settings = directorySettings(req);
   // The filename was checked above; the rest of Request matches PSPRequest structurally.
   return pspHandler(req as Request & PSPRequest, {
-    debug: config.get("TsDebug") === "1",
-    autoReload: config.get("TsAutoReload") !== "0",
+    debug: settings.get("TsDebug") === "1",
+    autoReload: autoReloadOn(settings),
     root: underDocroot ? docroot : path.dirname(filename),
     form: requestForm,
   });

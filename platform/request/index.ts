@@ -1,6 +1,7 @@
 export { Request, type RequestInit, type HandlerInfo } from "./request";
 export { DEFAULT_BODY_LIMIT, bodyLimit } from "./body-limit";
 export { readForm } from "./request-form";
+export { directorySettings } from "./directory-settings";
 export { Output, isBufferedWrite, type ResponseHead } from "./output";
 export { BodyReader } from "./body-reader";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
