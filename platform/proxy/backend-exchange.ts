@@ -14,15 +14,12 @@ const https = lazyModule<typeof Https>("node:https");
  * closing; one that does is retried (see `exchange`).
  */
 const AGENT_OPTIONS = { keepAlive: true, timeout: 4000, scheduling: "lifo" } as const;
-const agents = new Map<string, http.Agent>();
+const httpAgent = new http.Agent(AGENT_OPTIONS);
+/** Made with the first https backend, which loads node:https. */
+let httpsAgent: http.Agent | undefined;
 
 function agentFor(protocol: string): http.Agent {
-  let agent = agents.get(protocol);
-  if (!agent) {
-    agent = protocol === "https:" ? new (https().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS);
-    agents.set(protocol, agent);
-  }
-  return agent;
+  return protocol === "https:" ? (httpsAgent ??= new (https().Agent)(AGENT_OPTIONS)) : httpAgent;
 }
 
 export interface ExchangeInput {

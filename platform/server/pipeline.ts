@@ -1,5 +1,5 @@
 import { APLOG_ERR, DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_UNAUTHORIZED, OK, TSMOD_HANDLER } from "../constants";
-import type { DirConfig, HandlerEntry } from "../config/model";
+import { perDirConfig, type HandlerEntry } from "../config";
 import { PHASES, runPhase, type PhaseSpec } from "../phases";
 import { isProxied, proxyFilename, proxyHandlerFor, proxyRequest } from "../proxy";
 import { bodyLimit, type Request } from "../request";
@@ -40,20 +40,11 @@ export function handlersFor(req: Request, directive: string): HandlerEntry[] {
   return [...configured, ...added];
 }
 
-const extensionLists = new WeakMap<DirConfig, boolean>();
-
 /**
  * Whether a merged configuration has any `| .ext` list (their keys are `directive.ext`). Most
  * have none, and then a phase's lookup needs no key built per request.
  */
-function hasExtensionLists(dir: DirConfig): boolean {
-  let has = extensionLists.get(dir);
-  if (has === undefined) {
-    has = [...dir.handlers.keys()].some((k) => k.includes("."));
-    extensionLists.set(dir, has);
-  }
-  return has;
-}
+const hasExtensionLists = perDirConfig((dir) => [...dir.handlers.keys()].some((k) => k.includes(".")));
 
 /** RUN_ALL phases go on after OK or DECLINED; anything else ends the request. */
 function runAll(req: Request, phase: PhaseSpec): StepResult | Promise<StepResult> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
-import { ConfigLookup, type DirConfig, type ServerConfig, type VirtualServer } from "../config";
+import { ConfigLookup, perDirConfig, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
 import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { AccessLogs, ErrorLog, type LogSink } from "../log";
@@ -368,17 +368,10 @@ class Connection implements ConnectionInfo {
   }
 }
 
-const lateHandlers = new WeakMap<DirConfig, boolean>();
-
-/** Whether a merged config names log or cleanup handlers (any `| .ext` list too); cached. */
-function hasLateHandlers(dir: DirConfig): boolean {
-  let has = lateHandlers.get(dir);
-  if (has === undefined) {
-    has = [...dir.handlers.keys()].some((k) => k.startsWith(PHASES.log.directive) || k.startsWith(PHASES.cleanup.directive));
-    lateHandlers.set(dir, has);
-  }
-  return has;
-}
+/** Whether a merged config names log or cleanup handlers (any `| .ext` list too). */
+const hasLateHandlers = perDirConfig((dir) =>
+  [...dir.handlers.keys()].some((k) => k.startsWith(PHASES.log.directive) || k.startsWith(PHASES.cleanup.directive)),
+);
 
 function lastOf(req: Request): Request {
   let r = req;
