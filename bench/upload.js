@@ -8,7 +8,7 @@
  * over its whole life (VmHWM, Linux only); once for a server that has just started, once for
  * one in service (see `measure`). The ArrayBuffer peak is most of that share: node:http
  * hands each body chunk over in a buffer of its own, freed only by V8's next young-generation GC,
- * which V8 starts once 32 MB of such buffers are outstanding if nothing started one earlier.
+ * which tsmod runs after every 8 MiB of body (platform/release-buffers.ts).
  */
 const fs = require("node:fs");
 const http = require("node:http");
@@ -72,9 +72,9 @@ function highWaterMark(pid) {
 
 /**
  * One 1 GiB upload to a server of its own, `idleMs` after its warm-up request. V8 shrinks its
- * young generation in the first idle moment some 8 s after start-up, after which its ordinary
- * GCs free the body's buffers sooner; a server in service has long passed that point, one that
- * has just started has not. Both are reported.
+ * young generation in the first idle moment some 8 s after start-up, which changes when its
+ * own GCs come; a server in service has long passed that point, one that has just started has
+ * not. Both are reported.
  */
 async function measure(label, mib, idleMs) {
   const server = await startTsmod(path.join(__dirname, "upload-server", "tsmod.conf"));

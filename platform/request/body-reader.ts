@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { ErrorCode, TsmodError } from "../errors";
+import { bodyConsumed } from "../release-buffers";
 
 /**
  * Streams the request body for `req.read()`/`readline()`: chunked bodies are fine, memory
@@ -154,6 +155,7 @@ export class BodyReader {
 
   private accept(chunk: Buffer): void {
     this.received += chunk.length;
+    bodyConsumed(this.received - chunk.length, this.received);
     if (this.limit > 0 && this.received > this.limit) {
       this.failure = new TsmodError(ErrorCode.BODY_TOO_LARGE, `request body larger than LimitRequestBody (${this.limit} bytes)`, 413);
       return;

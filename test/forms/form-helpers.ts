@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 
-import { DEFAULT_FORM_LIMITS, type FieldStorage, type FormLimits, parseForm } from "../../platform/forms";
+import { DEFAULT_FORM_LIMITS, type FieldStorage, type FormInput, type FormLimits, parseForm } from "../../platform/forms";
 
 export interface Part {
   headers: string[];
@@ -33,6 +33,26 @@ export function filePart(name: string, filename: string, body: Buffer | string, 
     headers: [`Content-Disposition: form-data; name="${name}"; filename="${filename}"`, `Content-Type: ${type}`],
     body,
   };
+}
+
+/**
+ * parseForm's input for one file part, "file" named "big.bin", whose `size` bytes of content
+ * stream from `content` chunk by chunk, never held in memory as a whole.
+ */
+export function streamedUpload(boundary: string, size: number, content: () => Iterable<Buffer>): FormInput {
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const body = Readable.from(
+    (function* () {
+      yield head;
+      yield* content();
+      yield tail;
+    })(),
+  );
+  return { query: null, contentType: `multipart/form-data; boundary=${boundary}`, contentLength: head.length + size + tail.length, body };
 }
 
 /** `body` cut at each of `offsets` (ascending). */

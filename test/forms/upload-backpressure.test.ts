@@ -1,7 +1,5 @@
-import { Readable } from "node:stream";
-
 import { DEFAULT_FORM_LIMITS, FileField, parseForm } from "../../platform/forms";
-import { useTmpDir } from "./form-helpers";
+import { streamedUpload, useTmpDir } from "./form-helpers";
 
 // The real module object, which fs.WriteStream calls through, so a spy on it slows the disk.
 import fs = require("node:fs");
@@ -41,36 +39,19 @@ afterEach(() => jest.restoreAllMocks());
 
 test("a slow disk throttles the request body instead of queueing the upload in memory", async () => {
   const disk = slowDisk(2);
-  const head = Buffer.from(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
-      `Content-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
   const block = Buffer.alloc(CHUNK, "x");
   // Bytes the parser has taken from the body but the disk has not finished: what sits in memory.
   let taken = 0;
   let mostHeld = 0;
-  const body = Readable.from(
-    (function* () {
-      yield head;
-      for (let i = 0; i < CHUNKS; i++) {
-        mostHeld = Math.max(mostHeld, taken - disk.written());
-        taken += CHUNK;
-        yield block;
-      }
-      yield tail;
-    })(),
-  );
+  const input = streamedUpload(BOUNDARY, CHUNK * CHUNKS, function* () {
+    for (let i = 0; i < CHUNKS; i++) {
+      mostHeld = Math.max(mostHeld, taken - disk.written());
+      taken += CHUNK;
+      yield block;
+    }
+  });
 
-  const form = await parseForm(
-    {
-      query: null,
-      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
-      contentLength: head.length + CHUNK * CHUNKS + tail.length,
-      body,
-    },
-    { tmpDir: tmp.path, limits: { ...DEFAULT_FORM_LIMITS, maxBodySize: Infinity } },
-  );
+  const form = await parseForm(input, { tmpDir: tmp.path, limits: { ...DEFAULT_FORM_LIMITS, maxBodySize: Infinity } });
 
   const file = form.getfirst("file");
   expect(file).toBeInstanceOf(FileField);

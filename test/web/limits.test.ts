@@ -4,6 +4,7 @@
  * stalled bodies) and KeepAliveTimeout. Written on raw sockets to control every byte.
  */
 import * as net from "node:net";
+import * as releaseBuffers from "../../platform/release-buffers";
 import { parseRaw, rawRequest } from "../helpers/raw-http";
 import { request, startSite, type TestSite } from "../helpers/site";
 
@@ -59,6 +60,17 @@ describe("LimitRequestBody", () => {
   test("within the limit, a Content-Length body is echoed", async () => {
     const r = await request(site, "/echo", { body: "small body" });
     expect(r.body).toBe("got 10: small body");
+  });
+
+  test("a body read with req.read() counts towards freeing spent buffers", async () => {
+    const consumed = jest.spyOn(releaseBuffers, "bodyConsumed");
+    try {
+      const r = await request(site, "/echo", { body: "x".repeat(900) });
+      expect(r.body).toMatch(/^got 900: /);
+      expect(consumed.mock.calls.at(-1)?.[1]).toBe(900);
+    } finally {
+      consumed.mockRestore();
+    }
   });
 });
 
