@@ -11,6 +11,7 @@ import { handlersFor, runPipeline } from "./pipeline";
 import { rawHeader } from "./raw-header";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
+import { type SocketAddresses, socketAddresses } from "./socket-addresses";
 import { VhostMatcher } from "./vhost-match";
 
 export interface SiteOptions {
@@ -100,12 +101,10 @@ export class Site implements RequestRuntime {
    * at once, with nothing to do after the response, is complete on return: no promise.
    */
   handle(raw: IncomingMessage, res: ServerResponse): Promise<void> | void {
-    const socket = raw.socket;
-    const localPort = socket.localPort ?? 0;
-    const localIp = socket.localAddress ?? "";
+    const addresses = socketAddresses(raw.socket);
     // From rawHeaders: `raw.headers` would build a second header object on every request.
     const host = rawHeader(raw.rawHeaders, "host");
-    const vserver = this.matcher.match(host, localPort, localIp);
+    const vserver = this.matcher.match(host, addresses.localPort, addresses.localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
     let parsed: ParsedUri;
@@ -116,8 +115,8 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const { hostname, port } = hostAndPort(host, vserver.serverName, localPort);
-    const connection = new Connection(raw, res, this.mainInfo);
+    const { hostname, port } = hostAndPort(host, vserver.serverName, addresses.localPort);
+    const connection = new Connection(raw, res, this.mainInfo, addresses);
     const req = new Request({
       raw,
       state: this.newState(entry, vserver, output, raw, null),
@@ -355,12 +354,12 @@ class Connection implements ConnectionInfo {
     private readonly raw: IncomingMessage,
     private readonly res: ServerResponse,
     readonly baseServer: ServerInfo,
+    addresses: SocketAddresses,
   ) {
-    const socket = raw.socket;
-    this.remoteIp = socket.remoteAddress ?? "";
-    this.remotePort = socket.remotePort ?? 0;
-    this.localIp = socket.localAddress ?? "";
-    this.localPort = socket.localPort ?? 0;
+    this.remoteIp = addresses.remoteIp;
+    this.remotePort = addresses.remotePort;
+    this.localIp = addresses.localIp;
+    this.localPort = addresses.localPort;
   }
 
   get aborted(): boolean {
