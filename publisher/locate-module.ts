@@ -39,17 +39,18 @@ export function locateModule(req: Request): ModuleTarget {
   const root = publisherRoot(req);
   const full = (req.filename ?? "") + req.pathInfo;
   // Built from probe answers only: kept as long as one, so changes still show within seconds.
-  const key = root + "\0" + full;
+  // Keyed by the path alone, a short key to hash per request; the root (one per section, the
+  // same string each time) is checked on the entry.
   const now = Date.now();
-  const hit = located.get(key, now);
-  if (hit) return hit;
+  const hit = located.get(full, now);
+  if (hit !== undefined && hit.root === root) return hit.target;
   const target = locate(req, root, full);
-  located.set(key, target, now);
+  located.set(full, { root, target }, now);
   return target;
 }
 
 /** Targets that passed the security rules (a refused URL is looked at again each time). */
-const located = new TtlCache<ModuleTarget>();
+const located = new TtlCache<{ root: string; target: ModuleTarget }>();
 
 function locate(req: Request, root: string, full: string): ModuleTarget {
   const rootReal = probe(root).real ?? root;

@@ -110,3 +110,21 @@ describe("path escapes never reach a module outside the folder", () => {
     expect([400, 403, 404]).toContain(r.status);
   });
 });
+
+describe("the rules are judged from the section's own folder", () => {
+  it("a section on a '_' folder serves it, and that does not open the folder to a section above it", async () => {
+    const inner = await startSite(`DocumentRoot ${HTDOCS}
+<Directory ${path.join(HTDOCS, "_internal")}>
+  SetHandler tsmod
+  TsHandler tsmod/publisher
+</Directory>`);
+    try {
+      // Same file, same path, two roots: the publisher's lookup cache must tell them apart.
+      expect((await request(inner, "/_internal/mod/index")).status).toBe(200);
+      expect((await request(site, "/_internal/mod/index")).status).toBe(403);
+      expect((await request(inner, "/_internal/mod/index")).status).toBe(200);
+    } finally {
+      await inner.close();
+    }
+  });
+});
