@@ -4,12 +4,12 @@ import { MAX_COOKIE_BYTES } from "../session-cookie";
 import { isValidSessionId } from "../session-id";
 import type { SessionCookie, SessionRecord, SessionStore, StoreLock } from "../session-store";
 
+const ironSession = lazyModule<typeof IronSession>("iron-session");
+
 /**
  * iron-session 8 still unseals pre-v8 cookies whose version marker lies outside the
  * signature; only current seals with the "~2" marker are accepted here.
  */
-const ironSession = lazyModule<typeof IronSession>("iron-session");
-
 const CURRENT_SEAL = /^Fe26\.2\*[0-9A-Za-z_\-*]+~2$/;
 
 /** The sealed payload; short keys because every byte travels in every request. */
