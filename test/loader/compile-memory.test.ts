@@ -1,7 +1,7 @@
 /*
  * TypeScript's transpileModule keeps growing the process (V8 pages, malloc arenas) well past
- * its JS heap: 400 transpiles in the server's own thread grew RSS by 29-42 MiB here, 1000 by
- * 150-250 MiB. tsmod compiles in a thread it replaces every 50 compiles, whose memory goes back
+ * its JS heap: 400 transpiles in the server's own thread grew RSS by 25-42 MiB here, 600 by
+ * 170-180 MiB. tsmod compiles in a thread it replaces every 50 compiles, whose memory goes back
  * to the system. Measured in a child process started with --expose-gc.
  */
 import { execFileSync } from "node:child_process";
@@ -14,10 +14,14 @@ function growthMiB(mode: "thread" | "in-process", compiles: number): number {
   return (JSON.parse(out) as { growthMiB: number }).growthMiB;
 }
 
-test("400 compiles through the compiler thread leave RSS within 20 MiB", () => {
-  expect(growthMiB("thread", 400)).toBeLessThan(20);
+/** 600, not fewer: at 400 the in-thread growth came within 5 MiB of the limit on a loaded CI host. */
+const COMPILES = 600;
+const LIMIT_MIB = 20;
+
+test(`${COMPILES} compiles through the compiler thread leave RSS within ${LIMIT_MIB} MiB`, () => {
+  expect(growthMiB("thread", COMPILES)).toBeLessThan(LIMIT_MIB);
 }, 60_000);
 
-test("the same compiles in this thread do grow RSS (the test can fail)", () => {
-  expect(growthMiB("in-process", 400)).toBeGreaterThan(25);
+test("the same compiles in this thread break that limit (the test can fail)", () => {
+  expect(growthMiB("in-process", COMPILES)).toBeGreaterThan(LIMIT_MIB);
 }, 60_000);
