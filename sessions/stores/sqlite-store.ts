@@ -5,17 +5,13 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { guardStore, lockTimeout, storeUnavailable } from "../session-errors";
 import { decodeIdCookie } from "../session-id";
-import type { SessionCookie, SessionStore, StoreLock } from "../session-store";
+import { expiresAt, type SessionCookie, type SessionRecord, type SessionStore, type StoreLock } from "../session-store";
 import {
-  deleteExpiredSessions,
-  deleteSession,
   migrateSessionTables,
-  selectSession,
   SESSION_LOCKS_MIGRATIONS,
   type SessionDatabase,
-  type SessionDb,
+  type SessionLocksTable,
   SESSIONS_MIGRATIONS,
-  upsertSession,
 } from "./sql-session-table";
 
 /** How long one statement waits for another process's write lock on the file. */
@@ -28,6 +24,8 @@ const MAX_POLL_MS = 25;
  * was left by a dead process whose pid we inherited, so it is free.
  */
 const PROCESS_TOKEN = randomBytes(8).toString("hex");
+/** With PROCESS_TOKEN, makes each acquisition's owner unique without asking for random bytes. */
+let acquisitions = 0;
 
 /**
  * Sessions in one SQLite file (WAL), shared by every process on the machine that opens it:
@@ -38,7 +36,7 @@ export class SqliteStore implements SessionStore {
   readonly name = "sqlite";
   readonly capabilities = { serverSide: true, serialisesRequests: true, shared: true } as const;
   readonly #file: string;
-  #db: Promise<SessionDb> | undefined;
+  #db: Promise<SqliteSessions> | undefined;
   #closed = false;
 
   constructor(file: string) {
@@ -51,7 +49,7 @@ export class SqliteStore implements SessionStore {
 
   async lock(id: string, waitMs: number): Promise<StoreLock> {
     const db = await this.#open();
-    const owner = randomBytes(12).toString("hex");
+    const owner = `${PROCESS_TOKEN}.${++acquisitions}`;
     const deadline = Date.now() + waitMs;
     for (let pause = FIRST_POLL_MS; !(await this.#tryLock(db, id, owner)); pause = Math.min(pause * 2, MAX_POLL_MS)) {
       const left = deadline - Date.now();
@@ -60,53 +58,43 @@ export class SqliteStore implements SessionStore {
     }
     let released = false;
     return {
-      load: (cookie) => guardStore(this.name, () => selectSession(db, cookie.id)),
-      save: (record) => guardStore(this.name, async () => (await upsertSession(db, record), record.id)),
-      delete: (sessionId) => guardStore(this.name, () => deleteSession(db, sessionId)),
+      load: (cookie) => guardStore(this.name, async () => db.select(cookie.id)),
+      save: (record) => guardStore(this.name, async () => (db.upsert(record), record.id)),
+      delete: (sessionId) => guardStore(this.name, async () => db.delete(sessionId)),
       release: async () => {
         if (released) return;
         released = true;
-        await guardStore(this.name, () =>
-          db.deleteFrom("tsmod_session_locks").where("id", "=", id).where("owner", "=", owner).execute(),
-        );
+        await guardStore(this.name, async () => db.unlock(id, owner));
       },
     };
   }
 
   async deleteExpired(now: number): Promise<number> {
     const db = await this.#open();
-    return guardStore(this.name, () => deleteExpiredSessions(db, now));
+    return guardStore(this.name, async () => db.deleteExpired(now));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     const db = await this.#db?.catch(() => undefined);
     this.#db = undefined;
-    await db?.destroy();
+    db?.close();
   }
 
   /** Takes the lock row, or frees it when its holder is dead; true when the lock is ours. */
-  async #tryLock(db: SessionDb, id: string, owner: string): Promise<boolean> {
+  async #tryLock(db: SqliteSessions, id: string, owner: string): Promise<boolean> {
     return guardStore(this.name, async () => {
-      const inserted = await db
-        .insertInto("tsmod_session_locks")
-        .values({ id, owner, pid: process.pid, process: PROCESS_TOKEN })
-        .onConflict((oc) => oc.column("id").doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows) === 1) return true;
-      const holder = await db
-        .selectFrom("tsmod_session_locks")
-        .select(["owner", "pid", "process"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-      if (holder === undefined || !isAbandoned(holder)) return false;
-      // Only the abandoned owner's row: a racing waiter may already have taken the lock.
-      await db.deleteFrom("tsmod_session_locks").where("id", "=", id).where("owner", "=", holder.owner).execute();
-      return this.#tryLock(db, id, owner);
+      for (;;) {
+        if (db.tryLock(id, owner)) return true;
+        const holder = db.lockHolder(id);
+        if (holder === undefined || !isAbandoned(holder)) return false;
+        // Only the abandoned owner's row: a racing waiter may already have taken the lock.
+        db.unlock(id, holder.owner);
+      }
     });
   }
 
-  #open(): Promise<SessionDb> {
+  #open(): Promise<SqliteSessions> {
     if (this.#closed) return Promise.reject(storeUnavailable(this.name, new Error("the store is closed")));
     this.#db ??= this.#connect().catch((error: unknown) => {
       this.#db = undefined; // the next request tries again: the disk may be back
@@ -115,20 +103,89 @@ export class SqliteStore implements SessionStore {
     return this.#db;
   }
 
-  async #connect(): Promise<SessionDb> {
+  async #connect(): Promise<SqliteSessions> {
     mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
     closeSync(openSync(this.#file, "a", 0o600)); // session data is private; SQLite's -wal/-shm copy this mode
     const sqlite = new Database(this.#file, { timeout: BUSY_TIMEOUT_MS });
     try {
       sqlite.pragma("journal_mode = WAL");
       sqlite.pragma("synchronous = NORMAL");
-      const db = new Kysely<SessionDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-      if (!isMigrated(sqlite)) await migrateInTurn(this.#file, sqlite, db);
-      return db;
+      if (!isMigrated(sqlite)) {
+        const db = new Kysely<SessionDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+        await migrateInTurn(this.#file, sqlite, db);
+      }
+      return new SqliteSessions(sqlite);
     } catch (error) {
       sqlite.close();
       throw error;
     }
+  }
+}
+
+type LockHolder = Pick<SessionLocksTable, "owner" | "pid" | "process">;
+
+/**
+ * A request's statements, prepared once per connection: SQL compiled per request (kysely's
+ * builder, then SQLite's parser) was over half the time of a session request. The schema
+ * stays kysely's migrations.
+ */
+class SqliteSessions {
+  readonly #sqlite: Database.Database;
+  readonly #tryLock: Database.Statement<[string, string, number, string]>;
+  readonly #lockHolder: Database.Statement<[string], LockHolder>;
+  readonly #unlock: Database.Statement<[string, string]>;
+  readonly #select: Database.Statement<[string], SessionRecord>;
+  readonly #upsert: Database.Statement<[string, string, number, number, number, number]>;
+  readonly #delete: Database.Statement<[string]>;
+  readonly #deleteExpired: Database.Statement<[number]>;
+
+  constructor(sqlite: Database.Database) {
+    this.#sqlite = sqlite;
+    this.#tryLock = sqlite.prepare(
+      "insert into tsmod_session_locks (id, owner, pid, process) values (?, ?, ?, ?) on conflict (id) do nothing",
+    );
+    this.#lockHolder = sqlite.prepare("select owner, pid, process from tsmod_session_locks where id = ?");
+    this.#unlock = sqlite.prepare("delete from tsmod_session_locks where id = ? and owner = ?");
+    this.#select = sqlite.prepare("select id, data, created, accessed, timeout from tsmod_sessions where id = ?");
+    this.#upsert = sqlite.prepare(
+      "insert into tsmod_sessions (id, data, created, accessed, timeout, expires) values (?, ?, ?, ?, ?, ?) " +
+        "on conflict (id) do update set data = excluded.data, accessed = excluded.accessed, " +
+        "timeout = excluded.timeout, expires = excluded.expires",
+    );
+    this.#delete = sqlite.prepare("delete from tsmod_sessions where id = ?");
+    this.#deleteExpired = sqlite.prepare("delete from tsmod_sessions where expires < ?");
+  }
+
+  tryLock(id: string, owner: string): boolean {
+    return this.#tryLock.run(id, owner, process.pid, PROCESS_TOKEN).changes === 1;
+  }
+
+  lockHolder(id: string): LockHolder | undefined {
+    return this.#lockHolder.get(id);
+  }
+
+  unlock(id: string, owner: string): void {
+    this.#unlock.run(id, owner);
+  }
+
+  select(id: string): SessionRecord | undefined {
+    return this.#select.get(id);
+  }
+
+  upsert(record: SessionRecord): void {
+    this.#upsert.run(record.id, record.data, record.created, record.accessed, record.timeout, expiresAt(record));
+  }
+
+  delete(id: string): void {
+    this.#delete.run(id);
+  }
+
+  deleteExpired(now: number): number {
+    return this.#deleteExpired.run(now).changes;
+  }
+
+  close(): void {
+    this.#sqlite.close();
   }
 }
 
@@ -143,7 +200,7 @@ const migrating = new Map<string, Promise<void>>();
  * instance of this process on the same file until the busy timeout. So instances of one
  * process migrate a file one after the other, and a migrated file is never migrated again.
  */
-async function migrateInTurn(file: string, sqlite: Database.Database, db: SessionDb): Promise<void> {
+async function migrateInTurn(file: string, sqlite: Database.Database, db: Kysely<SessionDatabase>): Promise<void> {
   const migrate = async () => {
     if (!isMigrated(sqlite)) await migrateExclusively(sqlite, db); // the previous turn may have done it
   };
@@ -161,7 +218,7 @@ async function migrateInTurn(file: string, sqlite: Database.Database, db: Sessio
  * transaction around the migrator makes racing processes run it one after the other, and
  * the later one then finds nothing left to do.
  */
-async function migrateExclusively(sqlite: Database.Database, db: SessionDb): Promise<void> {
+async function migrateExclusively(sqlite: Database.Database, db: Kysely<SessionDatabase>): Promise<void> {
   sqlite.exec("BEGIN IMMEDIATE");
   try {
     await migrateSessionTables(db, MIGRATIONS);

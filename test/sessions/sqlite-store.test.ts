@@ -95,6 +95,25 @@ describe("sqlite store", () => {
     }
   });
 
+  it("compiles no SQL per request: every statement is prepared when the file is opened", async () => {
+    const store = open();
+    const record = { id, data: "{}", created: 1, accessed: 1, timeout: 60 };
+    await (await store.lock(id, 1000)).release(); // opens and migrates
+    const prepare = jest.spyOn(Database.prototype, "prepare");
+    try {
+      for (let i = 0; i < 3; i++) {
+        const lock = await store.lock(id, 1000);
+        await lock.load({ id });
+        await lock.save({ ...record, data: `{"n":${i}}` });
+        await lock.release();
+      }
+      await store.deleteExpired(Date.now());
+      expect(prepare).not.toHaveBeenCalled();
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
   it("answers 503 naming the store when the file cannot be opened", async () => {
     writeFileSync(join(dir, "not-a-folder"), "");
     const manager = new SessionManager({ serverRoot: dir, cleanupIntervalMs: 0 });
