@@ -5,14 +5,9 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { guardStore, lockTimeout, storeUnavailable } from "../session-errors";
 import { decodeIdCookie } from "../session-id";
-import { expiresAt, type SessionCookie, type SessionRecord, type SessionStore, type StoreLock } from "../session-store";
-import {
-  migrateSessionTables,
-  SESSION_LOCKS_MIGRATIONS,
-  type SessionDatabase,
-  type SessionLocksTable,
-  SESSIONS_MIGRATIONS,
-} from "./sql-session-table";
+import type { SessionCookie, SessionStore, StoreLock } from "../session-store";
+import { migrateSessionTables, SESSION_LOCKS_MIGRATIONS, type SessionDatabase, SESSIONS_MIGRATIONS } from "./sql-session-table";
+import { SqliteStatements } from "./sqlite-statements";
 
 /** How long one statement waits for another process's write lock on the file. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -36,7 +31,7 @@ export class SqliteStore implements SessionStore {
   readonly name = "sqlite";
   readonly capabilities = { serverSide: true, serialisesRequests: true, shared: true } as const;
   readonly #file: string;
-  #db: Promise<SqliteSessions> | undefined;
+  #db: Promise<SqliteStatements> | undefined;
   #closed = false;
 
   constructor(file: string) {
@@ -82,10 +77,10 @@ export class SqliteStore implements SessionStore {
   }
 
   /** Takes the lock row, or frees it when its holder is dead; true when the lock is ours. */
-  async #tryLock(db: SqliteSessions, id: string, owner: string): Promise<boolean> {
+  async #tryLock(db: SqliteStatements, id: string, owner: string): Promise<boolean> {
     return guardStore(this.name, async () => {
       for (;;) {
-        if (db.tryLock(id, owner)) return true;
+        if (db.tryLock(id, owner, PROCESS_TOKEN)) return true;
         const holder = db.lockHolder(id);
         if (holder === undefined || !isAbandoned(holder)) return false;
         // Only the abandoned owner's row: a racing waiter may already have taken the lock.
@@ -94,7 +89,7 @@ export class SqliteStore implements SessionStore {
     });
   }
 
-  #open(): Promise<SqliteSessions> {
+  #open(): Promise<SqliteStatements> {
     if (this.#closed) return Promise.reject(storeUnavailable(this.name, new Error("the store is closed")));
     this.#db ??= this.#connect().catch((error: unknown) => {
       this.#db = undefined; // the next request tries again: the disk may be back
@@ -103,7 +98,7 @@ export class SqliteStore implements SessionStore {
     return this.#db;
   }
 
-  async #connect(): Promise<SqliteSessions> {
+  async #connect(): Promise<SqliteStatements> {
     mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
     closeSync(openSync(this.#file, "a", 0o600)); // session data is private; SQLite's -wal/-shm copy this mode
     const sqlite = new Database(this.#file, { timeout: BUSY_TIMEOUT_MS });
@@ -114,78 +109,11 @@ export class SqliteStore implements SessionStore {
         const db = new Kysely<SessionDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
         await migrateInTurn(this.#file, sqlite, db);
       }
-      return new SqliteSessions(sqlite);
+      return new SqliteStatements(sqlite);
     } catch (error) {
       sqlite.close();
       throw error;
     }
-  }
-}
-
-type LockHolder = Pick<SessionLocksTable, "owner" | "pid" | "process">;
-
-/**
- * A request's statements, prepared once per connection: SQL compiled per request (kysely's
- * builder, then SQLite's parser) was over half the time of a session request. The schema
- * stays kysely's migrations.
- */
-class SqliteSessions {
-  readonly #sqlite: Database.Database;
-  readonly #tryLock: Database.Statement<[string, string, number, string]>;
-  readonly #lockHolder: Database.Statement<[string], LockHolder>;
-  readonly #unlock: Database.Statement<[string, string]>;
-  readonly #select: Database.Statement<[string], SessionRecord>;
-  readonly #upsert: Database.Statement<[string, string, number, number, number, number]>;
-  readonly #delete: Database.Statement<[string]>;
-  readonly #deleteExpired: Database.Statement<[number]>;
-
-  constructor(sqlite: Database.Database) {
-    this.#sqlite = sqlite;
-    this.#tryLock = sqlite.prepare(
-      "insert into tsmod_session_locks (id, owner, pid, process) values (?, ?, ?, ?) on conflict (id) do nothing",
-    );
-    this.#lockHolder = sqlite.prepare("select owner, pid, process from tsmod_session_locks where id = ?");
-    this.#unlock = sqlite.prepare("delete from tsmod_session_locks where id = ? and owner = ?");
-    this.#select = sqlite.prepare("select id, data, created, accessed, timeout from tsmod_sessions where id = ?");
-    this.#upsert = sqlite.prepare(
-      "insert into tsmod_sessions (id, data, created, accessed, timeout, expires) values (?, ?, ?, ?, ?, ?) " +
-        "on conflict (id) do update set data = excluded.data, accessed = excluded.accessed, " +
-        "timeout = excluded.timeout, expires = excluded.expires",
-    );
-    this.#delete = sqlite.prepare("delete from tsmod_sessions where id = ?");
-    this.#deleteExpired = sqlite.prepare("delete from tsmod_sessions where expires < ?");
-  }
-
-  tryLock(id: string, owner: string): boolean {
-    return this.#tryLock.run(id, owner, process.pid, PROCESS_TOKEN).changes === 1;
-  }
-
-  lockHolder(id: string): LockHolder | undefined {
-    return this.#lockHolder.get(id);
-  }
-
-  unlock(id: string, owner: string): void {
-    this.#unlock.run(id, owner);
-  }
-
-  select(id: string): SessionRecord | undefined {
-    return this.#select.get(id);
-  }
-
-  upsert(record: SessionRecord): void {
-    this.#upsert.run(record.id, record.data, record.created, record.accessed, record.timeout, expiresAt(record));
-  }
-
-  delete(id: string): void {
-    this.#delete.run(id);
-  }
-
-  deleteExpired(now: number): number {
-    return this.#deleteExpired.run(now).changes;
-  }
-
-  close(): void {
-    this.#sqlite.close();
   }
 }
 
