@@ -85,6 +85,8 @@ export async function migrateSessionTables(db: SessionDb, migrations: Record<str
   if (error !== undefined) throw error;
 }
 
+// The queries below are PostgreSQL's; the SQLite store runs prepared statements (sqlite-statements.ts).
+
 export async function selectSession(db: SessionDb, id: string): Promise<SessionRecord | undefined> {
   const row = await db
     .selectFrom("tsmod_sessions")
