@@ -50,7 +50,7 @@ interface NodeModuleInternals {
 type ModuleStatics = { _nodeModulePaths(dir: string): string[] };
 
 export interface RegistryOptions {
-  /** Modules addressed as `tsmod` or `tsmod/...`. */
+  /** Modules addressed as `tsmod` or `tsmod/...`, and imports of any other name they hold (`tsmod-server`). */
   readonly builtins: ReadonlyMap<string, unknown>;
   /** Watches the files of modules loaded with `autoReload`; without one, only mtime checks find changes. */
   readonly watcher?: FileWatcher;
@@ -265,7 +265,7 @@ export class ModuleRegistry {
   }
 
   private requireFrom(parent: Entry, id: string, nativeRequire: NodeRequire, watch: boolean): unknown {
-    if (isBuiltinName(id)) return this.builtin(id);
+    if (isBuiltinName(id) || this.options.builtins.has(id)) return this.builtin(id);
     if (id.startsWith("./") || id.startsWith("../") || path.isAbsolute(id)) {
       const file = resolveModuleFile(path.resolve(path.dirname(parent.filename), id));
       if (file && !file.split(path.sep).includes("node_modules")) {

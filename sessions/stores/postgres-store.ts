@@ -35,7 +35,6 @@ const CONNECT_TIMEOUT_MS = 5000;
  */
 const IDLE_IN_TRANSACTION_MS = 5 * 60_000;
 const LOCK_NOT_AVAILABLE = "55P03";
-const UNIQUE_VIOLATION = "23505";
 
 /**
  * Sessions in PostgreSQL, shared by any number of tsmod instances. A request's lock is
@@ -120,21 +119,28 @@ export class PostgresStore implements SessionStore {
     await this.#db.destroy();
   }
 
-  /** Creates the schema on first use; kysely's migrator locks across instances on PostgreSQL. */
+  /**
+   * Creates the schema and tables on first use; kysely's migrator locks across instances on
+   * PostgreSQL, and creates a missing schema tolerating an instance that created it meanwhile.
+   */
   #prepare(): Promise<void> {
     if (this.#closed) return Promise.reject(storeUnavailable(this.name, new Error("the store is closed")));
     this.#ready ??= guardStore(this.name, async () => {
-      if (this.#schema !== undefined) {
-        // Two instances starting together can both pass IF NOT EXISTS; the loser sees 23505.
-        await sql`create schema if not exists ${sql.id(this.#schema)}`.execute(this.#db).catch((error: unknown) => {
-          if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-        });
-      }
-      await migrateSessionTables(this.#db, SESSIONS_MIGRATIONS);
+      await migrateSessionTables(this.#db, SESSIONS_MIGRATIONS, this.#schema ?? (await this.#currentSchema()));
     }).catch((error: unknown) => {
       this.#ready = undefined; // the next request tries again: the server may be back
       throw error;
     });
     return this.#ready;
+  }
+
+  /** Where the connection's unqualified names (the store's queries) create and find tables. */
+  async #currentSchema(): Promise<string> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.#db);
+    const schema = rows[0]?.schema;
+    if (schema == null) {
+      throw new Error("the connection's search_path names no existing schema: set TsOption tsmod.session.schema");
+    }
+    return schema;
   }
 }

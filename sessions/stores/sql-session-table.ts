@@ -74,12 +74,22 @@ export const SESSION_LOCKS_MIGRATIONS: Record<string, Migration> = {
   },
 };
 
-export async function migrateSessionTables(db: SessionDb, migrations: Record<string, Migration>): Promise<void> {
+/**
+ * `schema` (PostgreSQL) is the schema the tables live in: the migrator creates it if missing and
+ * looks for its own tables there only. Without it kysely takes a migration table of that name in
+ * ANY schema of the database as ours, so a second site's schema would never get its tables.
+ */
+export async function migrateSessionTables(
+  db: SessionDb,
+  migrations: Record<string, Migration>,
+  schema?: string,
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: "tsmod_session_migrations",
     migrationLockTableName: "tsmod_session_migration_lock",
+    migrationTableSchema: schema,
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Client } from "pg";
 import { serve, type Served } from "../helpers/cli";
+import { createOtherSessionSchema, describeWithPostgres, dropSchema, PG_URL, uniqueSchema } from "../helpers/postgres";
 import { request, startSite, type TestSite, writeTree } from "../helpers/site";
 
 /**
@@ -77,46 +76,36 @@ async function incrementEverywhere(servers: { port: number }[]): Promise<{ count
 
 const oneToHundred = Array.from({ length: REQUESTS }, (_, i) => i + 1);
 
-const pgUrl = process.env.TSMOD_TEST_PG_URL;
+describeWithPostgres("sessions on PostgreSQL shared by two tsmod instances (TSMOD_TEST_PG_URL)", () => {
+  // A schema of its own per run (tsmod.session.schema), so parallel runs never meet; dropped
+  // afterwards. Another site's session schema lives in the same database, as in the multi-site recipe.
+  const schema = uniqueSchema("tsmod_e2e");
+  let otherSite: string | undefined;
+  const sites: TestSite[] = [];
 
-if (pgUrl === undefined) {
-  test("PostgreSQL two-instance test skipped: TSMOD_TEST_PG_URL not set", () => {
-    console.warn("PostgreSQL two-instance session test skipped: TSMOD_TEST_PG_URL not set");
-  });
-} else {
-  describe("sessions on PostgreSQL shared by two tsmod instances", () => {
-    // A schema of its own per run (tsmod.session.schema), so parallel runs never meet; dropped afterwards.
-    const schema = `tsmod_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const sites: TestSite[] = [];
-
-    beforeAll(async () => {
-      const options = `TsOption tsmod.session.type postgres
-TsOption tsmod.session.database ${pgUrl}
+  beforeAll(async () => {
+    otherSite = await createOtherSessionSchema();
+    const options = `TsOption tsmod.session.type postgres
+TsOption tsmod.session.database ${PG_URL}
 TsOption tsmod.session.schema ${schema}`;
-      // Each server has its own SessionManager and connection pool: only PostgreSQL is shared.
-      sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
-      sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
-    });
-
-    afterAll(async () => {
-      await Promise.all(sites.map((site) => site.close()));
-      const admin = new Client({ connectionString: pgUrl });
-      await admin.connect();
-      try {
-        await admin.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await admin.end();
-      }
-    });
-
-    test(`${REQUESTS} concurrent increments of one session, split across both instances, end at exactly ${REQUESTS}`, async () => {
-      const { counts, final } = await incrementEverywhere(sites);
-      expect(counts).toEqual(oneToHundred);
-      expect(final).toBe(String(REQUESTS));
-      expect(sites.flatMap((site) => site.log).join("\n")).not.toMatch(/session store|tsmod sessions:/);
-    });
+    // Each server has its own SessionManager and connection pool: only PostgreSQL is shared.
+    sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
+    sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
   });
-}
+
+  afterAll(async () => {
+    await Promise.all(sites.map((site) => site.close()));
+    await dropSchema(schema);
+    if (otherSite !== undefined) await dropSchema(otherSite);
+  });
+
+  test(`${REQUESTS} concurrent increments of one session, split across both instances, end at exactly ${REQUESTS}`, async () => {
+    const { counts, final } = await incrementEverywhere(sites);
+    expect(counts).toEqual(oneToHundred);
+    expect(final).toBe(String(REQUESTS));
+    expect(sites.flatMap((site) => site.log).join("\n")).not.toMatch(/session store|tsmod sessions:/);
+  });
+});
 
 describe("sessions on SQLite with Workers 2 (the default store, one file shared by the worker processes)", () => {
   let dir: string;

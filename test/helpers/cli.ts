@@ -3,8 +3,9 @@ import * as path from "node:path";
 
 export const BIN = path.resolve(__dirname, "../../bin/tsmod.js");
 
-export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 20000 });
+/** Runs the tsmod command (of this checkout, or `bin`: an installed package's) to its end. */
+export function runCli(args: string[], bin = BIN): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 20000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -15,10 +16,10 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `tsmod serve -f file` and waits for its listening lines. */
-export function serve(configFile: string, extra: string[] = [], expectedLines = 1): Promise<Served> {
+/** Starts `tsmod serve -f file` (of this checkout, or `bin`) and waits for its listening lines. */
+export function serve(configFile: string, extra: string[] = [], expectedLines = 1, bin = BIN): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "serve", "-f", configFile, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "serve", "-f", configFile, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

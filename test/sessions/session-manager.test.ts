@@ -3,20 +3,27 @@ import { getSession, MemoryStore, SessionManager, type SessionStore } from "../.
 import { FakeBrowser, FakeClock, rejection, visit } from "./session-harness";
 
 describe("SessionManager", () => {
-  it("removes expired sessions periodically, off the request path", async () => {
-    const clock = new FakeClock();
-    const store = new MemoryStore();
-    const cleaned = jest.spyOn(store, "deleteExpired");
-    const manager = new SessionManager({ clock: clock.now, cleanupIntervalMs: 20, createStore: () => store });
-    await visit(new FakeBrowser({ "tsmod.session.type": "memory" }), manager, (s) => s.save());
-    clock.advance(1801);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(cleaned).toHaveBeenCalled();
-    expect(await cleaned.mock.results[0].value).toBe(1);
-    await manager.close();
-    const calls = cleaned.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(cleaned.mock.calls.length).toBe(calls); // the timer stopped
+  describe("with the cleanup interval's timer under the test's control", () => {
+    // Only the interval is faked: the stores' promises and I/O run for real.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask", "setTimeout", "clearTimeout", "Date"] }));
+    afterEach(() => jest.useRealTimers());
+
+    it("removes expired sessions periodically, off the request path", async () => {
+      const clock = new FakeClock();
+      const store = new MemoryStore();
+      const cleaned = jest.spyOn(store, "deleteExpired");
+      const manager = new SessionManager({ clock: clock.now, cleanupIntervalMs: 20, createStore: () => store });
+      await visit(new FakeBrowser({ "tsmod.session.type": "memory" }), manager, (s) => s.save());
+      clock.advance(1801);
+      expect(cleaned).not.toHaveBeenCalled(); // not on the request path
+      await jest.advanceTimersByTimeAsync(20);
+      expect(cleaned).toHaveBeenCalledTimes(1);
+      expect(await cleaned.mock.results[0].value).toBe(1);
+      await manager.close();
+      expect(jest.getTimerCount()).toBe(0); // the timer stopped
+      await jest.advanceTimersByTimeAsync(100);
+      expect(cleaned).toHaveBeenCalledTimes(1);
+    });
   });
 
   it("logs a failing cleanup instead of throwing", async () => {

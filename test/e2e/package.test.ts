@@ -1,0 +1,110 @@
+/*
+ * The npm package as a user gets it: the tarball of `npm run package` (tools/pack.js, from the
+ * build in dist/), installed into an empty folder, then `tsmod configtest` and one request to
+ * a site there. This is CI's check of the package, run by `npm test`.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runCli, serve } from "../helpers/cli";
+import { request, writeTree } from "../helpers/site";
+
+const ROOT = path.resolve(__dirname, "../..");
+/** Packing plus an install from the local npm cache: seconds, but minutes on a loaded machine. */
+const INSTALL_TIMEOUT_MS = 180_000;
+
+/** A site that touches no SQLite (no sessions, no user database): see the install below. */
+const SITE = {
+  "package.json": `{ "private": true }\n`,
+  "tsmod.conf": `Listen 127.0.0.1:0
+<Location /hello>
+  SetHandler tsmod
+  TsHandler app/hello
+</Location>
+`,
+  "app/hello.ts": `import { OK, type Request } from "tsmod";
+import { ServerReturn } from "tsmod-server";
+export async function handler(req: Request): Promise<number> {
+  req.contentType = "text/plain";
+  await req.write(\`hello from the package, ServerReturn is a \${typeof ServerReturn}\`);
+  return OK;
+}
+`,
+};
+
+/** Every file below `dir`, relative to it. */
+function filesIn(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+}
+
+test("a plain `npm pack` of the checkout refuses to ship its development package.json", () => {
+  const r = spawnSync("npm", ["pack", "--dry-run"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain("run `npm run package`");
+});
+
+describe("the npm package tsmod-server, installed from its tarball into an empty folder", () => {
+  let work: string;
+  let site: string;
+  let installed: string;
+  let bin: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmod-package-test-"));
+    const tarball = execFileSync(process.execPath, [path.join(ROOT, "tools/pack.js"), "--pack-destination", work], {
+      encoding: "utf8",
+    }).trim();
+    expect(path.basename(tarball)).toMatch(/^tsmod-server-\d+\.\d+\.\d+\.tgz$/);
+    // A package.json of its own, so npm installs here and not into a folder above.
+    site = writeTree(SITE, path.join(work, "site"));
+    // --ignore-scripts because better-sqlite3, a dependency, compiles from source at install
+    // (about 80 s) and this site never loads SQLite. tsmod-server itself ships no scripts (see
+    // below), so nothing of ours is skipped: its install builds nothing.
+    execFileSync(
+      "npm",
+      ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball],
+      { cwd: site, stdio: "pipe", timeout: INSTALL_TIMEOUT_MS },
+    );
+    installed = path.join(site, "node_modules", "tsmod-server");
+    bin = path.join(site, "node_modules", ".bin", "tsmod");
+  }, INSTALL_TIMEOUT_MS * 2);
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("ships only what runs: bin, the build without source maps, README, LICENSE, and a package.json without scripts or devDependencies", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    expect(manifest.name).toBe("tsmod-server");
+    expect(manifest.bin).toEqual({ tsmod: "bin/tsmod.js" });
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.devDependencies).toBeUndefined();
+    const files = filesIn(installed);
+    expect([...new Set(files.map((f) => f.split(path.sep)[0]))].sort()).toEqual(["LICENSE", "README.md", "bin", "dist", "package.json"]);
+    expect(files).toContain(path.join("dist", "index.js"));
+    expect(files).toContain(path.join("dist", "index.d.ts"));
+    expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+    const namesAMap = (f: string) => /^\/\/# sourceMappingURL=\S+\.map\s*$/m.test(fs.readFileSync(path.join(installed, f), "utf8"));
+    const mapComments = files.filter((f) => f.endsWith(".js") && namesAMap(f));
+    expect(mapComments).toEqual([]);
+    expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the tsmod authors\n/);
+  });
+
+  test("its `tsmod configtest` checks the site: Syntax OK", () => {
+    const r = runCli(["configtest", "-f", path.join(site, "tsmod.conf")], bin);
+    expect([r.stdout, r.stderr, r.status]).toEqual(["Syntax OK\n", "", 0]);
+  });
+
+  test("its `tsmod serve` answers a request to a handler importing \"tsmod\" and \"tsmod-server\"", async () => {
+    // Nothing was compiled at install: the site runs without SQLite's native module.
+    expect(fs.existsSync(path.join(site, "node_modules", "better-sqlite3", "build"))).toBe(false);
+    const server = await serve(path.join(site, "tsmod.conf"), [], 1, bin);
+    try {
+      const reply = await request({ port: Number(new URL(server.urls[0]).port) }, "/hello");
+      expect([reply.status, reply.body]).toEqual([200, "hello from the package, ServerReturn is a function"]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
