@@ -7,7 +7,7 @@ import { compileModule } from "./compile";
 import { type FileStamp, sameStamp, stampOf } from "./file-stamp";
 import type { FileWatcher } from "./file-watch";
 import { handOver, unloadModule } from "./reload-hooks";
-import { isBuiltinName, resolveModuleFile } from "./resolve-module";
+import { isBuiltinName, resolveImport } from "./resolve-module";
 
 /** A site module loaded by tsmod, with the edges the reloader needs. */
 export interface LoadedModule {
@@ -229,31 +229,23 @@ export class ModuleRegistry {
     } catch (e) {
       throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `cannot read module ${filename}: ${(e as Error).message}`);
     }
-    const js = compileModule(filename, source);
-    const mod = new Module(filename) as unknown as NodeModuleInternals;
-    mod.filename = filename;
-    mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(filename));
     const entry: Entry = {
       filename,
-      exports: mod.exports,
+      exports: {},
       dependencies: new Set(),
       dependents: new Set(),
       stamp,
       checkedAt: this.now(),
       unwatch: null,
     };
-    const nativeRequire = createRequire(filename);
-    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire, watch);
     // Registered before evaluation so that import cycles see the partial exports, as in CJS.
     this.modules.set(filename, entry);
     try {
-      mod._compile(js, filename);
+      entry.exports = path.extname(filename) === ".json" ? parseJson(filename, source) : this.run(entry, source, watch);
     } catch (e) {
       this.drop(filename, filename, false);
       throw e;
     }
-    mod.loaded = true;
-    entry.exports = mod.exports;
     if (watch) this.watch(entry);
     const previous = this.retired.get(filename);
     if (previous) {
@@ -264,10 +256,25 @@ export class ModuleRegistry {
     return entry;
   }
 
+  /** Compiles and evaluates a module's code; its exports as they are once it has run. */
+  private run(entry: Entry, source: string, watch: boolean): Record<string, unknown> {
+    const { filename } = entry;
+    const js = compileModule(filename, source);
+    const mod = new Module(filename) as unknown as NodeModuleInternals;
+    mod.filename = filename;
+    mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(filename));
+    entry.exports = mod.exports;
+    const nativeRequire = createRequire(filename);
+    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire, watch);
+    mod._compile(js, filename);
+    mod.loaded = true;
+    return mod.exports;
+  }
+
   private requireFrom(parent: Entry, id: string, nativeRequire: NodeRequire, watch: boolean): unknown {
     if (isBuiltinName(id)) return this.builtin(id);
     if (id.startsWith("./") || id.startsWith("../") || path.isAbsolute(id)) {
-      const file = resolveModuleFile(path.resolve(path.dirname(parent.filename), id));
+      const file = resolveImport(parent.filename, id);
       if (file && !file.split(path.sep).includes("node_modules")) {
         parent.dependencies.add(file);
         const child = this.modules.get(file) ?? this.evaluate(file, watch);
@@ -285,5 +292,15 @@ export class ModuleRegistry {
 
   private log(message: string, level: number): void {
     this.options.log?.(message, level);
+  }
+}
+
+/** A `.json` import: its data, as Node's `require` gives it. */
+function parseJson(filename: string, source: string): Record<string, unknown> {
+  try {
+    // Editors may save JSON with a byte-order mark; Node's require strips it too.
+    return JSON.parse(source.replace(/^\uFEFF/, "")) as Record<string, unknown>;
+  } catch (e) {
+    throw new TsmodError(ErrorCode.MODULE_COMPILE, `${filename}: ${(e as Error).message}`);
   }
 }

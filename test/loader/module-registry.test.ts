@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FileWatcher, ModuleRegistry, type RegistryOptions } from "../../platform/loader";
+import { FileWatcher, ModuleRegistry, resolveImport, resolveModuleFile, type RegistryOptions } from "../../platform/loader";
 import { waitFor, writeTree } from "../helpers/site";
 
 /** Modules report to the test through a built-in, the one object both realms share. */
@@ -298,5 +298,75 @@ describe("FileWatcher", () => {
     s.registry.close();
     expect(watcher.folders).toBe(0);
     watcher.close();
+  });
+});
+
+describe("relative imports resolve as TypeScript resolves them", () => {
+  test("./dep.js names dep.ts, .mjs names .mts, .cjs names .cts; an existing .js file wins", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import { a } from "./a.js"; import { b } from "./b.mjs"; import { c } from "./c.cjs"; import { d } from "./d.js";
+                 export const v = [a, b, c, d].join(",");`,
+        "a.ts": `export const a: string = "a.ts";`,
+        "b.mts": `export const b: string = "b.mts";`,
+        "c.cts": `export const c: string = "c.cts";`,
+        "d.js": `exports.d = "d.js";`,
+        "d.ts": `export const d: string = "d.ts";`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("a.ts,b.mts,c.cts,d.js");
+    expect([...registry.loaded()].map((m) => path.basename(m.filename)).sort()).toEqual(["a.ts", "b.mts", "c.cts", "d.js", "m.ts"]);
+  });
+
+  test("a name without extension finds .cts, .json and folder/index.*", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import { c } from "./c"; import conf from "./conf"; import { i } from "./lib"; export const v = [c, conf.port, i].join(",");`,
+        "c.cts": `export const c = "c.cts";`,
+        "conf.json": `{ "port": 8080 }`,
+        "lib/index.cts": `export const i = "lib/index.cts";`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("c.cts,8080,lib/index.cts");
+  });
+
+  test(".json: default and named imports, as site modules (not Node's require cache)", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import data from "./data.json"; import { list } from "./data.json"; import * as all from "./data.json";
+                 export const v = [data.name, list.length, all.name].join(",");`,
+        "data.json": `\uFEFF{ "name": "json", "list": [1, 2, 3] }`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("json,3,json");
+    expect(registry.get(file("data.json"))!.dependents).toEqual(new Set([file("m.ts")]));
+  });
+
+  test("a changed .json file reloads the modules importing it", () => {
+    let now = 0;
+    const { registry, file } = tracked(setup({ "m.ts": `import data from "./data.json"; export const v = data.n;`, "data.json": `{ "n": 1 }` }, { now: () => now }));
+    expect(registry.load(file("m.ts")).v).toBe(1);
+    fs.writeFileSync(file("data.json"), `{ "n": 22 }`);
+    now += 1000;
+    expect(registry.load(file("m.ts")).v).toBe(22);
+  });
+
+  test("malformed JSON is an error naming the file; JSON that is not an object (null) reloads without hooks failing", () => {
+    const { registry, file, logged } = tracked(
+      setup({ "bad.ts": `import x from "./bad.json"; export const v = x;`, "bad.json": `{ "a": `, "n.ts": `import x from "./null.json"; export const v = x;`, "null.json": `null` }),
+    );
+    expect(() => registry.load(file("bad.ts"))).toThrow(expect.objectContaining({ code: "TSMOD_MODULE_COMPILE", message: expect.stringContaining(file("bad.json")) }));
+    expect(registry.load(file("n.ts")).v).toBeNull();
+    registry.invalidate(file("null.json"));
+    expect(registry.load(file("n.ts")).v).toBeNull();
+    registry.close();
+    expect(logged.filter((l) => l.includes("failed"))).toEqual([]);
+  });
+
+  test("a path through a file (ENOTDIR) is no module, never an exception", () => {
+    const { file } = tracked(setup({ "data.json": `{}` }));
+    expect(resolveModuleFile(file("data.json"))).toBeNull();
+    expect(resolveImport(file("m.ts"), "./data.json/x")).toBeNull();
+    expect(resolveImport(file("m.ts"), "./data.json")).toBe(file("data.json"));
   });
 });
