@@ -31,6 +31,13 @@ interface Entry extends LoadedModule {
   unwatch: (() => void) | null;
 }
 
+/** A `TsImport` of a module: what to run on each new instance of it, and where failures go. */
+interface Resident {
+  readonly options: LoadOptions;
+  readonly onLoad: (exports: Record<string, unknown>) => unknown;
+  readonly onError: (err: unknown) => void;
+}
+
 /** A dropped module's exports, kept until its successor loads and can take over its state. */
 interface Retired {
   readonly exports: Record<string, unknown>;
@@ -92,6 +99,13 @@ const DEFAULT_CHECK_INTERVAL_MS = 1000;
 export class ModuleRegistry {
   private readonly modules = new Map<string, Entry>();
   private readonly retired = new Map<string, Retired>();
+  private readonly residents = new Map<string, Resident[]>();
+  /** Residents whose reload is scheduled, and the watches that retry a reload that failed. */
+  private readonly reloading = new Set<string>();
+  private readonly retries = new Map<string, () => void>();
+  /** The files a resident's reload is evaluating, so that a failure can watch them all. */
+  private attempt: Set<string> | null = null;
+  private closed = false;
   private readonly checkIntervalMs: number;
   private readonly now: () => number;
 
@@ -114,6 +128,21 @@ export class ModuleRegistry {
       entry = this.modules.get(filename);
     }
     return (entry ?? this.evaluate(filename, autoReload)).exports;
+  }
+
+  /**
+   * `TsImport`: loads a module now and awaits `onLoad(exports)`. From then on the module is
+   * kept loaded: when a change drops it (its file or a module it imports), it is loaded again
+   * at once, and `onLoad` runs on every new instance, whoever loads it. Failures after this
+   * first load, of the module or of `onLoad`, go to `onError`; a reload that failed is tried
+   * again when the module's file changes (or on its next use).
+   */
+  async preload(filename: string, options: LoadOptions, onLoad: Resident["onLoad"], onError: Resident["onError"]): Promise<void> {
+    const exports = this.load(filename, options);
+    const list = this.residents.get(filename) ?? [];
+    list.push({ options, onLoad, onError });
+    this.residents.set(filename, list);
+    await onLoad(exports);
   }
 
   /** A module shipped with tsmod (`tsmod`, `tsmod/publisher`, ...). */
@@ -146,11 +175,17 @@ export class ModuleRegistry {
    * modules.
    */
   invalidate(filename: string, reason = filename): LoadedModule[] {
-    return this.drop(filename, reason, true);
+    const dropped = this.drop(filename, reason, true);
+    for (const m of dropped) if (this.residents.has(m.filename)) this.reloadSoon(m.filename);
+    return dropped;
   }
 
   /** Server close: every module's `__unload__()` runs (timers, connections), watches end. */
   close(): void {
+    this.closed = true;
+    for (const stop of this.retries.values()) stop();
+    this.retries.clear();
+    this.residents.clear();
     for (const entry of this.modules.values()) {
       entry.unwatch?.();
       unloadModule(entry.exports, (hook, e) => this.hookFailed(entry.filename, hook, e));
@@ -220,6 +255,7 @@ export class ModuleRegistry {
   }
 
   private evaluate(filename: string, watch: boolean): Entry {
+    this.attempt?.add(filename);
     // The stamp is taken before the read: a save during the read then shows up as a change.
     const stamp = stampOf(filename);
     let source: string;
@@ -253,6 +289,12 @@ export class ModuleRegistry {
       this.log(`interpreter ${this.name}: reloaded module ${filename} (changed: ${previous.reason})`, APLOG_INFO);
       handOver(entry.exports, previous.exports, (hook, e) => this.hookFailed(filename, hook, e));
     }
+    const residents = this.residents.get(filename);
+    if (residents) {
+      this.retries.get(filename)?.();
+      this.retries.delete(filename);
+      for (const r of residents) runResident(r, entry.exports);
+    }
     return entry;
   }
 
@@ -285,6 +327,31 @@ export class ModuleRegistry {
     return nativeRequire(id);
   }
 
+  /**
+   * Loads a dropped `TsImport` module again once the current event is over (a save that
+   * touches several files drops them one by one; the reload sees them all).
+   */
+  private reloadSoon(filename: string): void {
+    if (this.reloading.has(filename)) return;
+    this.reloading.add(filename);
+    setImmediate(() => {
+      this.reloading.delete(filename);
+      const residents = this.residents.get(filename);
+      if (this.closed || !residents || this.modules.has(filename)) return;
+      const attempt = (this.attempt = new Set());
+      try {
+        this.load(filename, residents[0].options);
+      } catch (e) {
+        for (const r of residents) r.onError(e);
+        // The broken file may be the module or any import it reached: a save of either retries.
+        const stops = [...attempt].map((file) => this.options.watcher?.watch(file, () => this.reloadSoon(filename)));
+        this.retries.set(filename, () => stops.forEach((stop) => stop?.()));
+      } finally {
+        this.attempt = null;
+      }
+    });
+  }
+
   private hookFailed(filename: string, hook: string, err: unknown): void {
     const text = (err as Error | null)?.stack ?? String(err);
     this.log(`interpreter ${this.name}: ${hook} of ${filename} failed: ${text}`, APLOG_ERR);
@@ -292,6 +359,16 @@ export class ModuleRegistry {
 
   private log(message: string, level: number): void {
     this.options.log?.(message, level);
+  }
+}
+
+/** What a resident's `onLoad` throws or rejects with is its `onError`'s: the module serves either way. */
+function runResident(resident: Resident, exports: Record<string, unknown>): void {
+  try {
+    const result = resident.onLoad(exports);
+    if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, resident.onError);
+  } catch (e) {
+    resident.onError(e);
   }
 }
 
