@@ -115,6 +115,39 @@ describe("path escapes never reach a module outside the folder", () => {
   });
 });
 
+describe("a sibling folder whose name starts with the root's is outside it", () => {
+  // htdocs-evil/ beside htdocs/: a prefix test without the separator would take it for inside.
+  let sibling: TestSite;
+  beforeAll(async () => {
+    sibling = await startSite(
+      `LogLevel info
+DocumentRoot @DIR@/htdocs
+Alias /evil @DIR@/htdocs-evil
+SetHandler tsmod
+TsHandler tsmod/publisher`,
+      {
+        "htdocs/inside.ts": `export function index() { return "inside ok"; }\n`,
+        "htdocs-evil/m.ts": `export function index() { return "outside reached"; }\n`,
+      },
+    );
+    fs.symlinkSync(path.join(sibling.dir, "htdocs-evil/m.ts"), path.join(sibling.dir, "htdocs/link.ts"));
+    fs.symlinkSync(path.join(sibling.dir, "htdocs-evil"), path.join(sibling.dir, "htdocs/linkdir"));
+  });
+  afterAll(() => sibling.close());
+
+  it.each(["/evil/m", "/evil/m.ts/index", "/link", "/linkdir/m"])("%s → 403 by 'outside-root'", async (p) => {
+    const before = sibling.log.length;
+    const r = await request(sibling, p);
+    expect(r.status).toBe(403);
+    expect(r.body).not.toContain("outside reached");
+    expect(sibling.log.slice(before).some((line) => line.includes("rule 'outside-root'"))).toBe(true);
+  });
+
+  it("the root itself still serves", async () => {
+    expect((await request(sibling, "/inside")).body).toBe("inside ok");
+  });
+});
+
 describe("the rules are judged from the section's own folder", () => {
   it("a section on a '_' folder serves it, and that does not open the folder to a section above it", async () => {
     const inner = await startSite(`DocumentRoot ${HTDOCS}
