@@ -6,7 +6,7 @@ export { Request, Output, ServerInfo, isBufferedWrite, readForm, directorySettin
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { loadConfig, registerDirectives, type ServerConfig, type DirectiveDef } from "./config";
 export { PHASES, isThenable, type PhaseSpec } from "./phases";
-export { MODULE_EXTENSIONS } from "./loader";
+export { MODULE_EXTENSIONS, resolveImport } from "./loader";
 export { ErrorLog } from "./log";
 export { autoReloadOn, FileWatcher, type ModuleRegistry, type LoadedModule, type LoadOptions } from "./loader";
 export { main as cliMain } from "./cli";

@@ -8,8 +8,11 @@ import { STRING_TEMPLATE_LABEL, type TemplateSource } from "./template-loader";
 /** The type a page gets unless it (or a handler before it) chose another. */
 export const PSP_CONTENT_TYPE = "text/html; charset=utf-8";
 
-/** A page file (relative names start at the folder of `req.filename`) or the page text itself. */
-export type PSPSource = { filename: string; string?: never } | { string: string; filename?: never };
+/**
+ * A page file (relative names start at the folder of `req.filename`), given as a name (as
+ * mod_python's `PSP(req, filename)`) or as `{ filename }`, or the page text itself.
+ */
+export type PSPSource = string | { filename: string; string?: never } | { string: string; filename?: never };
 
 export interface PSPOptions {
   /** Folder that includes, error pages and `psp.include` may not leave. Default: the page's folder. */
@@ -24,7 +27,7 @@ export interface PSPOptions {
 }
 
 /**
- * A PSP page bound to a request: `await new PSP(req, { filename: "page.psp" }, { title }).run()`.
+ * A PSP page bound to a request: `await new PSP(req, "page.psp", { title }).run()`.
  * Usable from any handler or publisher function; `render()` returns the output instead.
  */
 export class PSP {
@@ -33,13 +36,14 @@ export class PSP {
 
   constructor(
     private readonly req: PSPRequest,
-    source: PSPSource = { filename: req.filename },
+    given: PSPSource = req.filename,
     private readonly vars: PSPVars = {},
     private readonly options: PSPOptions = {},
   ) {
     const requestDir = path.dirname(req.filename);
-    if (source.filename !== undefined && source.string !== undefined) {
-      throw new TsmodError(ErrorCode.PSP_ARGUMENTS, "PSP takes a filename or a string, not both");
+    const source = typeof given === "string" ? { filename: given } : given;
+    if (typeof source !== "object" || source === null || (typeof source.filename !== "string") === (typeof source.string !== "string")) {
+      throw new TsmodError(ErrorCode.PSP_ARGUMENTS, "PSP takes a file name, { filename } or { string } (one of them)");
     }
     this.source =
       source.string !== undefined

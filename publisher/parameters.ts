@@ -3,7 +3,8 @@ import { typescript } from "../platform";
 
 /**
  * When a field's value is an array: `always` (declared `string[]` or defaulted to `[]`),
- * `when-repeated` (declared `string | string[]`), `never` (the first value is passed).
+ * `when-repeated` (declared `string | string[]`, or untyped: `any`), `never` (the first value
+ * is passed).
  */
 export type ArrayMode = "always" | "when-repeated" | "never";
 
@@ -55,21 +56,38 @@ function objectFields(pattern: TS.ObjectBindingPattern, type: TS.TypeNode | unde
   if (type && ts.isTypeLiteralNode(type)) {
     for (const m of type.members) if (ts.isPropertySignature(m) && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) members.set(m.name.text, m);
   }
+  // Without a type (or typed `any`) the fields are untyped too; a named type is one we cannot read.
+  const untyped = type === undefined || isAnyType(type);
   const fields: FieldSpec[] = [];
   for (const element of pattern.elements) {
     if (element.dotDotDotToken) continue;
     const key = element.propertyName ?? element.name;
     if (!(ts.isIdentifier(key) || ts.isStringLiteral(key))) continue;
     const member = members.get(key.text);
-    fields.push(fieldSpec(key.text, member?.questionToken !== undefined, element.initializer, member?.type));
+    fields.push(fieldSpec(key.text, member?.questionToken !== undefined, element.initializer, member?.type ?? (untyped ? undefined : null)));
   }
   return fields;
 }
 
-function fieldSpec(name: string, optional: boolean, initializer: TS.Expression | undefined, type: TS.TypeNode | undefined): FieldSpec {
+/**
+ * `type`: the declared type; undefined when none is written, null when one is written that
+ * cannot be read here (a field of a named type). A parameter whose type is `any` — written
+ * so, as `unknown`, or implied by having neither a type nor a default — takes what the form
+ * has, as mod_python passed it: an array when the field is repeated. A default value gives
+ * the parameter its type, as in TypeScript.
+ */
+function fieldSpec(name: string, optional: boolean, initializer: TS.Expression | undefined, type: TS.TypeNode | null | undefined): FieldSpec {
   const ts = typescript();
-  const array: ArrayMode = initializer && ts.isArrayLiteralExpression(initializer) ? "always" : type ? arrayModeOf(type) : "never";
+  let array: ArrayMode;
+  if (initializer && ts.isArrayLiteralExpression(initializer)) array = "always";
+  else if (type) array = isAnyType(type) ? "when-repeated" : arrayModeOf(type);
+  else array = type === undefined && initializer === undefined ? "when-repeated" : "never";
   return { name, required: !optional && initializer === undefined, array };
+}
+
+function isAnyType(type: TS.TypeNode): boolean {
+  const ts = typescript();
+  return type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword;
 }
 
 function arrayModeOf(type: TS.TypeNode): ArrayMode {

@@ -46,7 +46,7 @@ function walkFrom(req: Request, exports: Record<string, unknown>, facts: SourceF
       walk.value = exports[name];
     } else {
       const member = lookupMember(walk.container as object, name);
-      enforce(req, "member", member, what);
+      enforce(req, "member", { found: member, hidden: member !== null && facts.isHiddenMember(walk.container as object, name) }, what);
       walk.value = member?.kind === "data" ? member.value : undefined;
     }
     enforce(req, i < names.length - 1 ? "traverse" : "publish", walk.value, what);

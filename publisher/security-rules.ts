@@ -20,6 +20,13 @@ export interface ExportFacts {
   readonly own: boolean;
 }
 
+/** A segment looked up in an object. */
+export interface MemberFacts {
+  readonly found: Member;
+  /** Declared `private` or `protected` in TypeScript (the compiled class no longer says so). */
+  readonly hidden: boolean;
+}
+
 /**
  * What each rule looks at:
  * - `module`: the module file a URL picked;
@@ -33,7 +40,7 @@ interface Subjects {
   module: ModuleFileFacts;
   name: string;
   export: ExportFacts;
-  member: Member;
+  member: MemberFacts;
   traverse: unknown;
   publish: unknown;
 }
@@ -76,8 +83,9 @@ export const SECURITY_RULES: readonly AnyRule[] = [
   { id: "prototype-name", stage: "name", status: HTTP_FORBIDDEN, reason: "name of a built-in prototype property", denies: (n) => PROTOTYPE_NAMES.has(n) },
   { id: "not-exported", stage: "export", status: HTTP_NOT_FOUND, reason: "the module exports no such name", denies: (e) => !e.exported },
   { id: "imported-export", stage: "export", status: HTTP_FORBIDDEN, reason: "exported, but not declared by the module itself (an imported binding)", denies: (e) => !e.own },
-  { id: "not-a-member", stage: "member", status: HTTP_NOT_FOUND, reason: "neither an own property nor a class method", denies: (m) => m === null },
-  { id: "accessor", stage: "member", status: HTTP_FORBIDDEN, reason: "getter/setter (traversal never runs code)", denies: (m) => m?.kind === "accessor" },
+  { id: "not-a-member", stage: "member", status: HTTP_NOT_FOUND, reason: "neither an own property nor a class method", denies: (m) => m.found === null },
+  { id: "private-member", stage: "member", status: HTTP_FORBIDDEN, reason: "declared private or protected in TypeScript", denies: (m) => m.hidden },
+  { id: "accessor", stage: "member", status: HTTP_FORBIDDEN, reason: "getter/setter (traversal never runs code)", denies: (m) => m.found?.kind === "accessor" },
   { id: "function-not-traversable", stage: "traverse", status: HTTP_FORBIDDEN, reason: "functions and classes are not traversable", denies: (v) => typeof v === "function" },
   { id: "namespace-not-traversable", stage: "traverse", status: HTTP_FORBIDDEN, reason: "module namespaces are not traversable", denies: (v) => isObjectLike(v) && isModuleNamespace(v) },
   { id: "builtin-not-traversable", stage: "traverse", status: HTTP_FORBIDDEN, reason: "only plain objects and class instances are traversable", denies: (v) => !isObjectLike(v) || !(isPlainObject(v) || isUserClassInstance(v)) },

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type * as TS from "typescript";
+import { classFacts, memberVisibility, scriptKind } from "./class-members";
 import { describeParameters, shapeKey, type ParamSpec } from "./parameters";
 import { typescript } from "../platform";
 
@@ -10,6 +10,8 @@ export interface SourceFacts {
   readonly own: ReadonlySet<string>;
   /** Declared parameters (with their TypeScript types) by `shapeKey`; null where two declarations disagree. */
   readonly declarations: ReadonlyMap<string, readonly ParamSpec[] | null>;
+  /** Whether `name` on the class instance `obj` is declared `private` or `protected` (see class-members). */
+  readonly isHiddenMember: (obj: object, name: string) => boolean;
 }
 
 /** Keyed by the module's exports object: a reloaded module has a new one, so new facts. */
@@ -22,10 +24,6 @@ export function sourceFacts(exports: object, file: string): SourceFacts {
     factsByExports.set(exports, facts);
   }
   return facts;
-}
-
-function scriptKind(ts: typeof TS, file: string): TS.ScriptKind {
-  return /\.[mc]?ts$/.test(path.extname(file)) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
 }
 
 /**
@@ -95,7 +93,7 @@ export function analyse(file: string, source: string): SourceFacts {
       commonJsExports(ts, st.expression, isImportAlias, locals, own);
     }
   }
-  return { own, declarations: declarations(ts, sf) };
+  return { own, declarations: declarations(ts, sf), isHiddenMember: memberVisibility(file, classFacts(ts, sf)) };
 }
 
 /** `exports.x = ...`, `module.exports.x = ...` and `module.exports = { ... }`. */

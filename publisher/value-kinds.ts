@@ -78,7 +78,8 @@ export function lookupMember(obj: object, name: string): Member {
   return null;
 }
 
-function isUserClassPrototype(proto: object): boolean {
+/** The prototype of a class written with `class` syntax (its instances' methods live there). */
+export function isUserClassPrototype(proto: object): boolean {
   const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
   return typeof ctor === "function" && functionKind(ctor) === "class";
 }

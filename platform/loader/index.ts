@@ -3,5 +3,5 @@ export { Interpreters } from "./interpreters";
 export { FileWatcher, type FileListener } from "./file-watch";
 export { type FileStamp, stampOf, sameStamp } from "./file-stamp";
 export { compileModule, typescript } from "./compile";
-export { findHandlerModule, resolveModuleFile, isBuiltinName, MODULE_EXTENSIONS } from "./resolve-module";
+export { findHandlerModule, resolveImport, resolveModuleFile, isBuiltinName, MODULE_EXTENSIONS } from "./resolve-module";
 export { parametersOfFunction } from "./function-parameters";

@@ -7,7 +7,7 @@ import { compileModule } from "./compile";
 import { type FileStamp, sameStamp, stampOf } from "./file-stamp";
 import type { FileWatcher } from "./file-watch";
 import { handOver, unloadModule } from "./reload-hooks";
-import { isBuiltinName, resolveModuleFile } from "./resolve-module";
+import { isBuiltinName, resolveImport } from "./resolve-module";
 
 /** A site module loaded by tsmod, with the edges the reloader needs. */
 export interface LoadedModule {
@@ -29,6 +29,13 @@ interface Entry extends LoadedModule {
   checkedAt: number;
   /** Stops the file watch; null while the module is not watched (loaded with TsAutoReload Off). */
   unwatch: (() => void) | null;
+}
+
+/** A `TsImport` of a module: what to run on each new instance of it, and where failures go. */
+interface Resident {
+  readonly options: LoadOptions;
+  readonly onLoad: (exports: Record<string, unknown>) => unknown;
+  readonly onError: (err: unknown) => void;
 }
 
 /** A dropped module's exports, kept until its successor loads and can take over its state. */
@@ -92,6 +99,13 @@ const DEFAULT_CHECK_INTERVAL_MS = 1000;
 export class ModuleRegistry {
   private readonly modules = new Map<string, Entry>();
   private readonly retired = new Map<string, Retired>();
+  private readonly residents = new Map<string, Resident[]>();
+  /** Residents whose reload is scheduled, and the watches that retry a reload that failed. */
+  private readonly reloading = new Set<string>();
+  private readonly retries = new Map<string, () => void>();
+  /** The files a resident's reload is evaluating, so that a failure can watch them all. */
+  private attempt: Set<string> | null = null;
+  private closed = false;
   private readonly checkIntervalMs: number;
   private readonly now: () => number;
 
@@ -114,6 +128,21 @@ export class ModuleRegistry {
       entry = this.modules.get(filename);
     }
     return (entry ?? this.evaluate(filename, autoReload)).exports;
+  }
+
+  /**
+   * `TsImport`: loads a module now and awaits `onLoad(exports)`. From then on the module is
+   * kept loaded: when a change drops it (its file or a module it imports), it is loaded again
+   * at once, and `onLoad` runs on every new instance, whoever loads it. Failures after this
+   * first load, of the module or of `onLoad`, go to `onError`; a reload that failed is tried
+   * again when the module's file changes (or on its next use).
+   */
+  async preload(filename: string, options: LoadOptions, onLoad: Resident["onLoad"], onError: Resident["onError"]): Promise<void> {
+    const exports = this.load(filename, options);
+    const list = this.residents.get(filename) ?? [];
+    list.push({ options, onLoad, onError });
+    this.residents.set(filename, list);
+    await onLoad(exports);
   }
 
   /** A module shipped with tsmod (`tsmod`, `tsmod/publisher`, ...). */
@@ -146,11 +175,17 @@ export class ModuleRegistry {
    * modules.
    */
   invalidate(filename: string, reason = filename): LoadedModule[] {
-    return this.drop(filename, reason, true);
+    const dropped = this.drop(filename, reason, true);
+    for (const m of dropped) if (this.residents.has(m.filename)) this.reloadSoon(m.filename);
+    return dropped;
   }
 
   /** Server close: every module's `__unload__()` runs (timers, connections), watches end. */
   close(): void {
+    this.closed = true;
+    for (const stop of this.retries.values()) stop();
+    this.retries.clear();
+    this.residents.clear();
     for (const entry of this.modules.values()) {
       entry.unwatch?.();
       unloadModule(entry.exports, (hook, e) => this.hookFailed(entry.filename, hook, e));
@@ -220,6 +255,7 @@ export class ModuleRegistry {
   }
 
   private evaluate(filename: string, watch: boolean): Entry {
+    this.attempt?.add(filename);
     // The stamp is taken before the read: a save during the read then shows up as a change.
     const stamp = stampOf(filename);
     let source: string;
@@ -229,31 +265,23 @@ export class ModuleRegistry {
     } catch (e) {
       throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `cannot read module ${filename}: ${(e as Error).message}`);
     }
-    const js = compileModule(filename, source);
-    const mod = new Module(filename) as unknown as NodeModuleInternals;
-    mod.filename = filename;
-    mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(filename));
     const entry: Entry = {
       filename,
-      exports: mod.exports,
+      exports: {},
       dependencies: new Set(),
       dependents: new Set(),
       stamp,
       checkedAt: this.now(),
       unwatch: null,
     };
-    const nativeRequire = createRequire(filename);
-    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire, watch);
     // Registered before evaluation so that import cycles see the partial exports, as in CJS.
     this.modules.set(filename, entry);
     try {
-      mod._compile(js, filename);
+      entry.exports = path.extname(filename) === ".json" ? parseJson(filename, source) : this.run(entry, source, watch);
     } catch (e) {
       this.drop(filename, filename, false);
       throw e;
     }
-    mod.loaded = true;
-    entry.exports = mod.exports;
     if (watch) this.watch(entry);
     const previous = this.retired.get(filename);
     if (previous) {
@@ -261,13 +289,34 @@ export class ModuleRegistry {
       this.log(`interpreter ${this.name}: reloaded module ${filename} (changed: ${previous.reason})`, APLOG_INFO);
       handOver(entry.exports, previous.exports, (hook, e) => this.hookFailed(filename, hook, e));
     }
+    const residents = this.residents.get(filename);
+    if (residents) {
+      this.retries.get(filename)?.();
+      this.retries.delete(filename);
+      for (const r of residents) runResident(r, entry.exports);
+    }
     return entry;
+  }
+
+  /** Compiles and evaluates a module's code; its exports as they are once it has run. */
+  private run(entry: Entry, source: string, watch: boolean): Record<string, unknown> {
+    const { filename } = entry;
+    const js = compileModule(filename, source);
+    const mod = new Module(filename) as unknown as NodeModuleInternals;
+    mod.filename = filename;
+    mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(filename));
+    entry.exports = mod.exports;
+    const nativeRequire = createRequire(filename);
+    mod.require = (id: string) => this.requireFrom(entry, id, nativeRequire, watch);
+    mod._compile(js, filename);
+    mod.loaded = true;
+    return mod.exports;
   }
 
   private requireFrom(parent: Entry, id: string, nativeRequire: NodeRequire, watch: boolean): unknown {
     if (isBuiltinName(id) || this.options.builtins.has(id)) return this.builtin(id);
     if (id.startsWith("./") || id.startsWith("../") || path.isAbsolute(id)) {
-      const file = resolveModuleFile(path.resolve(path.dirname(parent.filename), id));
+      const file = resolveImport(parent.filename, id);
       if (file && !file.split(path.sep).includes("node_modules")) {
         parent.dependencies.add(file);
         const child = this.modules.get(file) ?? this.evaluate(file, watch);
@@ -278,6 +327,31 @@ export class ModuleRegistry {
     return nativeRequire(id);
   }
 
+  /**
+   * Loads a dropped `TsImport` module again once the current event is over (a save that
+   * touches several files drops them one by one; the reload sees them all).
+   */
+  private reloadSoon(filename: string): void {
+    if (this.reloading.has(filename)) return;
+    this.reloading.add(filename);
+    setImmediate(() => {
+      this.reloading.delete(filename);
+      const residents = this.residents.get(filename);
+      if (this.closed || !residents || this.modules.has(filename)) return;
+      const attempt = (this.attempt = new Set());
+      try {
+        this.load(filename, residents[0].options);
+      } catch (e) {
+        for (const r of residents) r.onError(e);
+        // The broken file may be the module or any import it reached: a save of either retries.
+        const stops = [...attempt].map((file) => this.options.watcher?.watch(file, () => this.reloadSoon(filename)));
+        this.retries.set(filename, () => stops.forEach((stop) => stop?.()));
+      } finally {
+        this.attempt = null;
+      }
+    });
+  }
+
   private hookFailed(filename: string, hook: string, err: unknown): void {
     const text = (err as Error | null)?.stack ?? String(err);
     this.log(`interpreter ${this.name}: ${hook} of ${filename} failed: ${text}`, APLOG_ERR);
@@ -285,5 +359,25 @@ export class ModuleRegistry {
 
   private log(message: string, level: number): void {
     this.options.log?.(message, level);
+  }
+}
+
+/** What a resident's `onLoad` throws or rejects with is its `onError`'s: the module serves either way. */
+function runResident(resident: Resident, exports: Record<string, unknown>): void {
+  try {
+    const result = resident.onLoad(exports);
+    if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, resident.onError);
+  } catch (e) {
+    resident.onError(e);
+  }
+}
+
+/** A `.json` import: its data, as Node's `require` gives it. */
+function parseJson(filename: string, source: string): Record<string, unknown> {
+  try {
+    // Editors may save JSON with a byte-order mark; Node's require strips it too.
+    return JSON.parse(source.replace(/^\uFEFF/, "")) as Record<string, unknown>;
+  } catch (e) {
+    throw new TsmodError(ErrorCode.MODULE_COMPILE, `${filename}: ${(e as Error).message}`);
   }
 }

@@ -18,6 +18,8 @@ export function unloadModule(exports: Record<string, unknown>, failed: HookFailu
 }
 
 function callHook(exports: Record<string, unknown>, name: string, args: unknown[], failed: HookFailure): void {
+  // JSON data and `module.exports = null` are exports too, with no hooks.
+  if ((typeof exports !== "object" && typeof exports !== "function") || exports === null) return;
   const fn = exports[name];
   if (typeof fn !== "function") return;
   try {

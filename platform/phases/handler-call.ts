@@ -22,7 +22,7 @@ export function describeEntry(entry: HandlerEntry): string {
 export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: string): ((arg: never) => unknown) | undefined {
   const moduleExports = loadModule(req, entry);
   const name = entry.func ?? defaultName;
-  const fn = resolveObject(req, moduleExports, name, entry);
+  const { value: fn, holder } = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
     if (entry.silent) return undefined;
     throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);
@@ -30,7 +30,8 @@ export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: s
   if (typeof fn !== "function") {
     throw new TsmodError(ErrorCode.HANDLER_NOT_CALLABLE, `'${describeEntry(entry)}' (${name}) is not a function but ${fn === null ? "null" : typeof fn}`);
   }
-  return fn as (arg: never) => unknown;
+  // A method keeps the object it was reached through as `this`.
+  return (holder === undefined ? fn : fn.bind(holder)) as (arg: never) => unknown;
 }
 
 /**
@@ -111,28 +112,44 @@ function searchDirs(req: Request, entry: HandlerEntry): string[] {
 
 const CLASS_SOURCE = /^class[\s{]/;
 
+function isClass(value: unknown): value is new (req: Request) => unknown {
+  return typeof value === "function" && CLASS_SOURCE.test(Function.prototype.toString.call(value));
+}
+
+/** Names every function has of its own; they never make a class step a static one. */
+const FUNCTION_OWN_NAMES: ReadonlySet<string> = new Set(["name", "length", "prototype"]);
+
+/** Whether `cls` (or a class it extends) has a static member `key`. */
+function hasStatic(cls: Function, key: string): boolean {
+  if (FUNCTION_OWN_NAMES.has(key)) return false;
+  for (let c: unknown = cls; isClass(c); c = Object.getPrototypeOf(c)) if (Object.hasOwn(c, key)) return true;
+  return false;
+}
+
 /**
- * Resolves a dotted name left to right; when a step passes through a class, the class is
+ * Resolves a dotted name left to right, with the object the last step was taken from (the
+ * method's `this`; undefined for a plain export). When a step passes through a class, a
+ * static member of that name is taken from the class itself; otherwise the class is
  * instantiated with the request and the walk continues on the instance (mod_python's
- * `resolve_object`). Only own properties and class methods are followed.
+ * `resolve_object`). Only own properties and class members are followed.
  */
-function resolveObject(req: Request, root: Record<string, unknown>, dotted: string, entry: HandlerEntry): unknown {
+function resolveObject(req: Request, root: Record<string, unknown>, dotted: string, entry: HandlerEntry): { value: unknown; holder: unknown } {
   // The usual handler name is one plain export: no splitting, no walk.
   if (!dotted.includes(".")) {
-    return dotted in root && dotted !== "__proto__" && dotted !== "constructor" && dotted !== "prototype" ? root[dotted] : undefined;
+    return { value: dotted in root && dotted !== "__proto__" && dotted !== "constructor" && dotted !== "prototype" ? root[dotted] : undefined, holder: undefined };
   }
   let obj: unknown = root;
+  let holder: unknown = undefined;
   const parts = dotted.split(".");
   for (let i = 0; i < parts.length; i++) {
-    if (i > 0 && typeof obj === "function" && CLASS_SOURCE.test(Function.prototype.toString.call(obj))) {
-      obj = new (obj as new (r: Request) => unknown)(req);
-    }
+    const key = parts[i];
+    if (i > 0 && isClass(obj) && !hasStatic(obj, key)) obj = new obj(req);
     if (obj === null || (typeof obj !== "object" && typeof obj !== "function")) {
       throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `cannot resolve '${dotted}' in module '${entry.module}'`);
     }
-    const key = parts[i];
-    if (!(key in (obj as object)) || key === "__proto__" || key === "constructor" || key === "prototype") return undefined;
+    if (!(key in (obj as object)) || key === "__proto__" || key === "constructor" || key === "prototype") return { value: undefined, holder: undefined };
+    holder = obj;
     obj = (obj as Record<string, unknown>)[key];
   }
-  return obj;
+  return { value: obj, holder };
 }

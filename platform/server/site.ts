@@ -76,22 +76,27 @@ export class Site implements RequestRuntime {
     return false;
   }
 
-  /** Loads the `TsImport` modules (and calls their functions) before serving. */
+  /**
+   * Loads the `TsImport` modules (and calls their functions) before serving; the registry
+   * loads them again after a change and calls the function on each new instance.
+   */
   async runImports(): Promise<void> {
     const main = this.config.main;
     for (const imp of this.config.imports) {
       const dirs = [...(main.dir.tsPath ?? []), this.config.serverRoot, main.documentRoot];
+      const report = (e: unknown) => this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${(e as Error | null)?.stack ?? e}`, APLOG_ERR);
+      const call = (exports: Record<string, unknown>): unknown => {
+        if (!imp.func) return undefined;
+        const fn = exports[imp.func];
+        if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
+        return (fn as () => unknown)();
+      };
       try {
         const file = findHandlerModule(imp.module, dirs);
         if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
-        const loaded = this.registry(imp.interpreter ?? main.serverName).load(file, { autoReload: autoReloadOn(main.dir.settings) });
-        if (imp.func) {
-          const fn = loaded[imp.func];
-          if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
-          await (fn as () => unknown)();
-        }
+        await this.registry(imp.interpreter ?? main.serverName).preload(file, { autoReload: autoReloadOn(main.dir.settings) }, call, report);
       } catch (e) {
-        this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${(e as Error).stack ?? e}`, APLOG_ERR);
+        report(e);
       }
     }
   }

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FileWatcher, ModuleRegistry, type RegistryOptions } from "../../platform/loader";
+import { FileWatcher, ModuleRegistry, resolveImport, resolveModuleFile, type RegistryOptions } from "../../platform/loader";
 import { waitFor, writeTree } from "../helpers/site";
 
 /** Modules report to the test through a built-in, the one object both realms share. */
@@ -295,6 +295,165 @@ describe("FileWatcher", () => {
     fs.writeFileSync(s.file("m.ts"), `export const v = 2;`);
     await waitFor(() => s.registry.get(s.file("m.ts")) === undefined);
     expect(s.registry.load(s.file("m.ts")).v).toBe(2);
+    s.registry.close();
+    expect(watcher.folders).toBe(0);
+    watcher.close();
+  });
+});
+
+describe("relative imports resolve as TypeScript resolves them", () => {
+  test("./dep.js names dep.ts, .mjs names .mts, .cjs names .cts; an existing .js file wins", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import { a } from "./a.js"; import { b } from "./b.mjs"; import { c } from "./c.cjs"; import { d } from "./d.js";
+                 export const v = [a, b, c, d].join(",");`,
+        "a.ts": `export const a: string = "a.ts";`,
+        "b.mts": `export const b: string = "b.mts";`,
+        "c.cts": `export const c: string = "c.cts";`,
+        "d.js": `exports.d = "d.js";`,
+        "d.ts": `export const d: string = "d.ts";`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("a.ts,b.mts,c.cts,d.js");
+    expect([...registry.loaded()].map((m) => path.basename(m.filename)).sort()).toEqual(["a.ts", "b.mts", "c.cts", "d.js", "m.ts"]);
+  });
+
+  test("a name without extension finds .cts, .json and folder/index.*", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import { c } from "./c"; import conf from "./conf"; import { i } from "./lib"; export const v = [c, conf.port, i].join(",");`,
+        "c.cts": `export const c = "c.cts";`,
+        "conf.json": `{ "port": 8080 }`,
+        "lib/index.cts": `export const i = "lib/index.cts";`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("c.cts,8080,lib/index.cts");
+  });
+
+  test(".json: default and named imports, as site modules (not Node's require cache)", () => {
+    const { registry, file } = tracked(
+      setup({
+        "m.ts": `import data from "./data.json"; import { list } from "./data.json"; import * as all from "./data.json";
+                 export const v = [data.name, list.length, all.name].join(",");`,
+        "data.json": `\uFEFF{ "name": "json", "list": [1, 2, 3] }`,
+      }),
+    );
+    expect(registry.load(file("m.ts")).v).toBe("json,3,json");
+    expect(registry.get(file("data.json"))!.dependents).toEqual(new Set([file("m.ts")]));
+  });
+
+  test("a changed .json file reloads the modules importing it", () => {
+    let now = 0;
+    const { registry, file } = tracked(setup({ "m.ts": `import data from "./data.json"; export const v = data.n;`, "data.json": `{ "n": 1 }` }, { now: () => now }));
+    expect(registry.load(file("m.ts")).v).toBe(1);
+    fs.writeFileSync(file("data.json"), `{ "n": 22 }`);
+    now += 1000;
+    expect(registry.load(file("m.ts")).v).toBe(22);
+  });
+
+  test("malformed JSON is an error naming the file; JSON that is not an object (null) reloads without hooks failing", () => {
+    const { registry, file, logged } = tracked(
+      setup({ "bad.ts": `import x from "./bad.json"; export const v = x;`, "bad.json": `{ "a": `, "n.ts": `import x from "./null.json"; export const v = x;`, "null.json": `null` }),
+    );
+    expect(() => registry.load(file("bad.ts"))).toThrow(expect.objectContaining({ code: "TSMOD_MODULE_COMPILE", message: expect.stringContaining(file("bad.json")) }));
+    expect(registry.load(file("n.ts")).v).toBeNull();
+    registry.invalidate(file("null.json"));
+    expect(registry.load(file("n.ts")).v).toBeNull();
+    registry.close();
+    expect(logged.filter((l) => l.includes("failed"))).toEqual([]);
+  });
+
+  test("a path through a file (ENOTDIR) is no module, never an exception", () => {
+    const { file } = tracked(setup({ "data.json": `{}` }));
+    expect(resolveModuleFile(file("data.json"))).toBeNull();
+    expect(resolveImport(file("m.ts"), "./data.json/x")).toBeNull();
+    expect(resolveImport(file("m.ts"), "./data.json")).toBe(file("data.json"));
+  });
+});
+
+describe("preload (TsImport): the module stays loaded and its function runs on every new instance", () => {
+  const module = (version: number) => `
+    import { events } from "tsmod/probe";
+    export const state = { version: ${version}, ready: false };
+    export function setup() { state.ready = true; events.push("setup v${version}"); }
+  `;
+  const calls = (errors: unknown[]) => ({
+    onLoad: (exports: Record<string, unknown>) => (exports.setup as () => void)(),
+    onError: (e: unknown) => void errors.push(e),
+  });
+
+  test("after an invalidation the module is loaded again at once, and the function runs on the new instance", async () => {
+    const { registry, file, probe } = tracked(setup({ "m.ts": module(1), "other.ts": `export const x = 1;` }));
+    const errors: unknown[] = [];
+    const { onLoad, onError } = calls(errors);
+    await registry.preload(file("m.ts"), {}, onLoad, onError);
+    expect(probe.events).toEqual(["setup v1"]);
+    fs.writeFileSync(file("m.ts"), module(2));
+    registry.invalidate(file("m.ts"));
+    await waitFor(() => registry.get(file("m.ts")) !== undefined);
+    expect(registry.load(file("m.ts")).state).toEqual({ version: 2, ready: true });
+    expect(probe.events).toEqual(["setup v1", "setup v2"]);
+    // Other modules are not kept loaded.
+    registry.load(file("other.ts"));
+    registry.invalidate(file("other.ts"));
+    await new Promise((r) => setImmediate(r));
+    expect(registry.get(file("other.ts"))).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  test("a change to a module it imports reloads it too; a request that loads it first also gets the function run", async () => {
+    const { registry, file, probe } = tracked(setup({ "m.ts": `import { n } from "./dep"; ${module(1)}; export const dep = n;`, "dep.ts": `export const n = 1;` }));
+    const { onLoad, onError } = calls([]);
+    await registry.preload(file("m.ts"), {}, onLoad, onError);
+    fs.writeFileSync(file("dep.ts"), `export const n = 2;`);
+    registry.invalidate(file("dep.ts"));
+    // Loaded by a use before the scheduled reload: the function runs there, once.
+    expect(registry.load(file("m.ts")).dep).toBe(2);
+    expect(registry.load(file("m.ts")).state).toEqual({ version: 1, ready: true });
+    await new Promise((r) => setImmediate(r));
+    expect(probe.events).toEqual(["setup v1", "setup v1"]);
+  });
+
+  test("failures after the first load go to onError: a broken edit, and the function throwing; a fix is picked up on the next change", async () => {
+    const watcher = new FileWatcher();
+    const s = tracked(setup({ "m.ts": module(1) }, { watcher }));
+    const errors: unknown[] = [];
+    let fail = false;
+    await s.registry.preload(
+      s.file("m.ts"),
+      {},
+      (exports) => {
+        if (fail) throw new Error("setup broke");
+        (exports.setup as () => void)();
+      },
+      (e) => void errors.push(e),
+    );
+    fs.writeFileSync(s.file("m.ts"), `export const broken = (;`);
+    await waitFor(() => errors.length === 1);
+    expect(String((errors[0] as Error).message)).toContain(`${s.file("m.ts")}:1:`);
+    fs.writeFileSync(s.file("m.ts"), module(3));
+    await waitFor(() => s.probe.events.includes("setup v3"));
+    fail = true;
+    fs.writeFileSync(s.file("m.ts"), module(4));
+    await waitFor(() => errors.length === 2);
+    expect((errors[1] as Error).message).toBe("setup broke");
+    expect(s.registry.load(s.file("m.ts")).state).toEqual({ version: 4, ready: false });
+    s.registry.close();
+    watcher.close();
+  });
+
+  test("an import that fails to compile is retried when that file is fixed", async () => {
+    const watcher = new FileWatcher();
+    const s = tracked(setup({ "m.ts": `import { n } from "./dep"; ${module(1)}; export const dep = n;`, "dep.ts": `export const n = 1;` }, { watcher }));
+    const errors: unknown[] = [];
+    const { onLoad } = calls(errors);
+    await s.registry.preload(s.file("m.ts"), {}, onLoad, (e) => void errors.push(e));
+    fs.writeFileSync(s.file("dep.ts"), `export const n = (;`);
+    await waitFor(() => errors.length >= 1);
+    fs.writeFileSync(s.file("dep.ts"), `export const n = 3;`);
+    await waitFor(() => s.registry.get(s.file("m.ts")) !== undefined);
+    expect(s.registry.load(s.file("m.ts")).dep).toBe(3);
+    expect(s.probe.events).toEqual(["setup v1", "setup v1"]);
     s.registry.close();
     expect(watcher.folders).toBe(0);
     watcher.close();

@@ -62,6 +62,31 @@ describe("phase runner: mod_python's stacking rules", () => {
     expect(await run(PHASES.authen, [DECLINED, DECLINED])).toMatchObject({ result: DECLINED, calls: [0, 1] });
   });
 
+  /** mod_python's `_status_values` (reference §2.1): the results after which the next stacked handler runs. */
+  const CONTINUES_ON: Record<keyof typeof PHASES, number[]> = {
+    postReadRequest: [OK, DECLINED],
+    trans: [DECLINED],
+    headerParser: [OK, DECLINED],
+    init: [OK, DECLINED],
+    access: [OK, DECLINED],
+    authen: [DECLINED],
+    authz: [DECLINED],
+    type: [DECLINED],
+    fixup: [OK, DECLINED],
+    content: [OK],
+    log: [OK, DECLINED],
+    cleanup: [OK],
+  };
+
+  test.each(Object.keys(PHASES) as (keyof typeof PHASES)[])("%s: the next handler runs exactly after the results mod_python continues on", async (name) => {
+    expect(Object.keys(CONTINUES_ON).sort()).toEqual(Object.keys(PHASES).sort());
+    for (const first of [OK, DECLINED, DONE, HTTP_FORBIDDEN]) {
+      const goesOn = CONTINUES_ON[name].includes(first);
+      const r = await run(PHASES[name], [first, OK]);
+      expect({ first, calls: r.calls, result: r.result }).toEqual({ first, calls: goesOn ? [0, 1] : [0], result: goesOn ? OK : first });
+    }
+  });
+
   test("the content phase continues only on OK (DECLINED stops it)", async () => {
     expect(await run(PHASES.content, [OK, DECLINED, OK])).toMatchObject({ result: DECLINED, calls: [0, 1] });
   });

@@ -67,6 +67,21 @@ describe("rendering", () => {
     expect(req.flushes).toBeGreaterThanOrEqual(1);
   });
 
+  test("the page may be named by a plain string, as mod_python's PSP(req, filename): relative to the request's folder, or absolute", async () => {
+    const req = new FakeRequest(fixture("page.psp"));
+    const options = { cache: new PSPCache() };
+    expect(await new PSP(req, "psptest.psp", {}, options).render()).toBe("test ok\n");
+    expect(await new PSP(req, fixture("psptest.psp"), {}, options).render()).toBe("test ok\n");
+    expect(await new PSP(req, { filename: "psptest.psp" }, {}, options).render()).toBe("test ok\n");
+  });
+
+  test("a source that names neither a file nor a text is refused with a clear error", () => {
+    const req = new FakeRequest(fixture("page.psp"));
+    for (const bad of [{}, null, 42] as unknown as string[]) {
+      expect(() => new PSP(req, bad)).toThrow(expect.objectContaining({ code: ErrorCode.PSP_ARGUMENTS }));
+    }
+  });
+
   test("a filename and a string together are refused", () => {
     const req = new FakeRequest(fixture("page.psp"));
     const both = { filename: "a.psp", string: "x" } as unknown as { string: string };

@@ -15,7 +15,7 @@ function fakeRequest(): Request {
   } as unknown as Request;
 }
 
-const factsOf = (exports: object): SourceFacts => ({ own: new Set(Object.keys(exports)), declarations: new Map() });
+const factsOf = (exports: object): SourceFacts => ({ own: new Set(Object.keys(exports)), declarations: new Map(), isHiddenMember: () => false });
 const target = (...names: string[]) => ({ file: "/site/app.ts", label: "app.ts", names });
 
 describe("publisher: resolving a URL to its function", () => {

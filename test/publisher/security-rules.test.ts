@@ -48,7 +48,8 @@ const CASES: Record<string, { status: number; paths: string[]; site?: () => Test
   "prototype-name": { status: 403, paths: ["/sec.ts/constructor", "/sec.ts/toString", "/sec.ts/valueOf", "/sec.ts/hasOwnProperty", "/sec.ts/isPrototypeOf", "/sec.ts/prototype", "/sec.ts/api/constructor"] },
   "not-exported": { status: 404, paths: ["/sec.ts/nothing", "/sec.ts/getterCalls"] },
   "imported-export": { status: 403, paths: ["/sec.ts/imported_fn", "/sec.ts/helper_function", "/sec.ts/alias_fn", "/sec.ts/alias_member", "/cjs.js/passed"] },
-  "not-a-member": { status: 404, paths: ["/sec.ts/api/missing", "/tests.ts/instance/missing"] },
+  "not-a-member": { status: 404, paths: ["/sec.ts/api/missing", "/tests.ts/instance/missing", "/sec.ts/vault/%23secret"] },
+  "private-member": { status: 403, paths: ["/sec.ts/vault/secret", "/sec.ts/vault/guarded", "/sec.ts/vault/key", "/sec.ts/vault/pin/check", "/sec.ts/locker/code", "/sec.ts/locker/combo"] },
   accessor: { status: 403, paths: ["/sec.ts/api/computed"] },
   "function-not-traversable": { status: 403, paths: ["/sec.ts/plain/name", "/sec.ts/plain/call", "/sec.ts/Klass/run"] },
   "namespace-not-traversable": { status: 403, paths: ["/sec.ts/api/ns/helper_function"] },
@@ -87,6 +88,9 @@ describe("what the table lets through", () => {
     ["/sec.ts/plain", "plain ok"],
     ["/sec.ts/local_fn", "local ok"],
     ["/sec.ts/api/echo", "echo ok"],
+    ["/sec.ts/vault/open", "vault open"],
+    ["/sec.ts/public_vault/guarded", "guarded made public"],
+    ["/sec.ts/locker/open", "locker open"],
     ["/cjs.js/hello", "cjs hello"],
     ["/sub/", "sub index"],
     ["/sub/page", "sub page"],
@@ -108,6 +112,39 @@ describe("path escapes never reach a module outside the folder", () => {
   it.each(["/..%2f..%2fetc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/sub/%2e%2e/%2e%2e/sec.ts/plain/../../../x", "/sub/..%5c..%5csec.ts"])("%s", async (p) => {
     const r = await request(site, p);
     expect([400, 403, 404]).toContain(r.status);
+  });
+});
+
+describe("a sibling folder whose name starts with the root's is outside it", () => {
+  // htdocs-evil/ beside htdocs/: a prefix test without the separator would take it for inside.
+  let sibling: TestSite;
+  beforeAll(async () => {
+    sibling = await startSite(
+      `LogLevel info
+DocumentRoot @DIR@/htdocs
+Alias /evil @DIR@/htdocs-evil
+SetHandler tsmod
+TsHandler tsmod/publisher`,
+      {
+        "htdocs/inside.ts": `export function index() { return "inside ok"; }\n`,
+        "htdocs-evil/m.ts": `export function index() { return "outside reached"; }\n`,
+      },
+    );
+    fs.symlinkSync(path.join(sibling.dir, "htdocs-evil/m.ts"), path.join(sibling.dir, "htdocs/link.ts"));
+    fs.symlinkSync(path.join(sibling.dir, "htdocs-evil"), path.join(sibling.dir, "htdocs/linkdir"));
+  });
+  afterAll(() => sibling.close());
+
+  it.each(["/evil/m", "/evil/m.ts/index", "/link", "/linkdir/m"])("%s → 403 by 'outside-root'", async (p) => {
+    const before = sibling.log.length;
+    const r = await request(sibling, p);
+    expect(r.status).toBe(403);
+    expect(r.body).not.toContain("outside reached");
+    expect(sibling.log.slice(before).some((line) => line.includes("rule 'outside-root'"))).toBe(true);
+  });
+
+  it("the root itself still serves", async () => {
+    expect((await request(sibling, "/inside")).body).toBe("inside ok");
   });
 });
 
