@@ -3,8 +3,11 @@ import { HOP_BY_HOP, connectionTokens } from "../headers";
 import type { Request } from "../request";
 import { joinPath } from "./proxy-route";
 
-/** Also dropped on the way in: the client's `Expect: 100-continue` was answered here already. */
-const NOT_FORWARDED_IN = new Set([...HOP_BY_HOP, "host", "expect"]);
+/**
+ * Also dropped on the way in: the client's `Expect: 100-continue` was answered here already,
+ * and the body's framing (`Content-Length`) is the proxy's to set from the client's request.
+ */
+const NOT_FORWARDED_IN = new Set([...HOP_BY_HOP, "host", "expect", "content-length"]);
 
 /** Set here, appending to what an earlier proxy sent (as Apache does). */
 const FORWARDED = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"]);
