@@ -23,6 +23,12 @@ function agentFor(protocol: string): http.Agent {
   return protocol === "https:" ? (httpsAgent ??= new (https().Agent)(AGENT_OPTIONS)) : httpAgent;
 }
 
+/**
+ * Methods Node's client sends without framing headers when no body is written; for any other
+ * method it adds `Transfer-Encoding: chunked` to a list of headers (see `headerRecord`).
+ */
+const SENT_UNFRAMED = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+
 export interface ExchangeInput {
   readonly method: string;
   readonly target: URL;
@@ -60,6 +66,8 @@ export async function exchange(input: ExchangeInput): Promise<Exchange> {
 function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> {
   const { target } = input;
   const transport = target.protocol === "https:" ? https() : http;
+  // The list is the cheaper form; the record only where Node would add framing of its own.
+  const asList = input.framed || SENT_UNFRAMED.has(input.method);
   return new Promise((resolve) => {
     let settled = false;
     let failure: { status: number; reason: string } | null = null;
@@ -68,11 +76,11 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
       hostname: target.hostname.replace(/^\[|\]$/g, ""),
       port: target.port || (target.protocol === "https:" ? 443 : 80),
       path: target.pathname + target.search,
-      headers: input.framed ? input.headers : headerRecord(input.headers),
+      headers: asList ? input.headers : headerRecord(input.headers),
       setHost: false,
       agent: input.upgrade ? false : agentFor(target.protocol),
     });
-    if (!input.framed) {
+    if (!asList) {
       // Public API to say "no framing at all"; Node then sends the request with an empty body.
       request.removeHeader("content-length");
       request.removeHeader("transfer-encoding");
