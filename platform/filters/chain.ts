@@ -69,6 +69,16 @@ export class FilterChain {
     return this.stages.every((s) => s.declined);
   }
 
+  /**
+   * Whether the filters change the body, known before any of it is written: false once every
+   * filter has declined, true once each has decided and one has not (or the chain failed).
+   * For handlers whose headers depend on it, such as a file's validators and byte ranges.
+   */
+  async changesBody(): Promise<boolean> {
+    await Promise.race([Promise.all(this.stages.map((s) => s.decided())), this.stopped]);
+    return !this.declined;
+  }
+
   /** Feeds the first filter; resolves when it has room again, rejects once the chain has failed. */
   write(buf: Buffer): Promise<void> {
     return this.pipes[0].push(buf);

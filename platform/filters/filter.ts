@@ -43,6 +43,9 @@ export class FilterStage implements Filter {
   private isClosed = false;
   private touched = false;
   private passedUntouched = false;
+  /** Made when someone waits for the filter to decide (see `decided`); settled by `touch`/`close`. */
+  private decision: Promise<void> | null = null;
+  private decide: (() => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -65,15 +68,26 @@ export class FilterStage implements Filter {
     return this.passedUntouched;
   }
 
+  /**
+   * Resolves once the filter has shown what it does with the stream: it read, wrote or closed
+   * it (it may change it), or passed it on untouched (`declined`). Filters decide from the
+   * request, before any of the stream arrives, so waiting for this needs no data.
+   */
+  decided(): Promise<void> {
+    if (this.touched || this.isClosed) return Promise.resolve();
+    this.decision ??= new Promise((resolve) => (this.decide = resolve));
+    return this.decision;
+  }
+
   read(size?: number): Promise<Buffer | null> {
     this.checkOpen("read");
-    this.touched = true;
+    this.touch();
     return this.input.read(size);
   }
 
   async write(data: string | Uint8Array): Promise<void> {
     this.checkOpen("write");
-    this.touched = true;
+    this.touch();
     const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (buf.length) await this.target.write(buf);
   }
@@ -81,13 +95,14 @@ export class FilterStage implements Filter {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.decide?.();
     this.target.end();
   }
 
   async passOn(): Promise<void> {
     this.checkOpen("passOn");
     if (!this.touched) this.passedUntouched = true;
-    this.touched = true;
+    this.touch();
     for (let chunk = await this.input.read(); chunk !== null; chunk = await this.input.read()) await this.target.write(chunk);
     await this.close();
   }
@@ -103,6 +118,11 @@ export class FilterStage implements Filter {
     else await this.close();
     // Input the filter left unread is dropped, so whoever writes into it never waits forever.
     while ((await this.input.read()) !== null);
+  }
+
+  private touch(): void {
+    this.touched = true;
+    this.decide?.();
   }
 
   private checkOpen(what: string): void {

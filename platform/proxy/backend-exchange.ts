@@ -23,11 +23,23 @@ function agentFor(protocol: string): http.Agent {
   return protocol === "https:" ? (httpsAgent ??= new (https().Agent)(AGENT_OPTIONS)) : httpAgent;
 }
 
+/**
+ * Methods Node's client sends without framing headers when no body is written; for any other
+ * method it adds `Transfer-Encoding: chunked` to a list of headers (see `headerRecord`).
+ */
+const SENT_UNFRAMED = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+
 export interface ExchangeInput {
   readonly method: string;
   readonly target: URL;
-  /** Flat name/value list. */
+  /** Flat name/value list, with the body's Content-Length or Transfer-Encoding when it has one. */
   readonly headers: string[];
+  /**
+   * False when the client's request had neither Content-Length nor Transfer-Encoding: then
+   * the backend gets neither, where Node would add `Transfer-Encoding: chunked` to a MKCOL,
+   * PROPFIND, POST, ... without a body.
+   */
+  readonly framed: boolean;
   readonly timeoutMs: number;
   /** The client's request body, piped to the backend with backpressure; null when there is none. */
   readonly body: IncomingMessage | null;
@@ -54,6 +66,8 @@ export async function exchange(input: ExchangeInput): Promise<Exchange> {
 function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> {
   const { target } = input;
   const transport = target.protocol === "https:" ? https() : http;
+  // The list is the cheaper form; the record only where Node would add framing of its own.
+  const asList = input.framed || SENT_UNFRAMED.has(input.method);
   return new Promise((resolve) => {
     let settled = false;
     let failure: { status: number; reason: string } | null = null;
@@ -62,10 +76,15 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
       hostname: target.hostname.replace(/^\[|\]$/g, ""),
       port: target.port || (target.protocol === "https:" ? 443 : 80),
       path: target.pathname + target.search,
-      headers: input.headers,
+      headers: asList ? input.headers : headerRecord(input.headers),
       setHost: false,
       agent: input.upgrade ? false : agentFor(target.protocol),
     });
+    if (!asList) {
+      // Public API to say "no framing at all"; Node then sends the request with an empty body.
+      request.removeHeader("content-length");
+      request.removeHeader("transfer-encoding");
+    }
     const fail = (status: number, reason: string) => {
       failure ??= { status, reason };
       request.destroy();
@@ -111,4 +130,22 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
     });
     body.pipe(request);
   });
+}
+
+/**
+ * The headers as a record: Node writes a list of headers at once, with the framing it adds,
+ * while named ones wait until `removeHeader` has had its say. Without a prototype, so a client's
+ * header named `__proto__` is a header like any other.
+ */
+function headerRecord(flat: readonly string[]): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i];
+    const seen = record[name];
+    // Node wants `Host` as a single string; only repeated headers become lists.
+    if (seen === undefined) record[name] = flat[i + 1];
+    else if (typeof seen === "string") record[name] = [seen, flat[i + 1]];
+    else seen.push(flat[i + 1]);
+  }
+  return record;
 }

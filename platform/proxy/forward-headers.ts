@@ -1,12 +1,13 @@
 import type { ProxyReverseRule } from "../config/model";
+import { HOP_BY_HOP, connectionTokens } from "../headers";
 import type { Request } from "../request";
 import { joinPath } from "./proxy-route";
 
-/** Hop-by-hop headers (RFC 9110 7.6.1): they describe one connection and are never forwarded. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
-
-/** Also dropped on the way in: the client's `Expect: 100-continue` was answered here already. */
-const NOT_FORWARDED_IN = new Set([...HOP_BY_HOP, "host", "expect"]);
+/**
+ * Also dropped on the way in: the client's `Expect: 100-continue` was answered here already,
+ * and the body's framing (`Content-Length`) is the proxy's to set from the client's request.
+ */
+const NOT_FORWARDED_IN = new Set([...HOP_BY_HOP, "host", "expect", "content-length"]);
 
 /** Set here, appending to what an earlier proxy sent (as Apache does). */
 const FORWARDED = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"]);
@@ -14,32 +15,24 @@ const FORWARDED = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-p
 /** Headers `ProxyPassReverse` rewrites, as Apache's mod_proxy. */
 const REVERSE_MAPPED = new Set(["location", "content-location", "uri"]);
 
-/** The names a `Connection` header lists are hop-by-hop too. */
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const tokens = new Set<string>();
-  for (const v of Array.isArray(value) ? value : value ? [value] : []) {
-    for (const t of v.split(",")) if (t.trim()) tokens.add(t.trim().toLowerCase());
-  }
-  return tokens;
-}
-
 function appendValue(existing: string | undefined, value: string): string {
   return existing ? `${existing}, ${value}` : value;
 }
 
 /**
  * The request headers for the backend as a flat name/value list: `req.headersIn` (which
- * earlier phases may have changed, e.g. an authen handler adding `X-Remote-User`) minus
- * hop-by-hop headers, with `Host` and Apache's `X-Forwarded-For/-Host/-Proto` set.
- * For an upgrade, `Connection: Upgrade` and the client's `Upgrade` are passed on.
+ * earlier phases may have changed, e.g. an authen handler adding `X-Remote-User`) minus the
+ * fixed hop-by-hop headers, with `Host` and Apache's `X-Forwarded-For/-Host/-Proto` set.
+ * The headers the client's `Connection` named left `req.headersIn` before any handler ran
+ * (`dropConnectionOptions`); naming them again here would drop what handlers set under those
+ * names. For an upgrade, `Connection: Upgrade` and the client's `Upgrade` are passed on.
  */
 export function backendRequestHeaders(req: Request, backendHost: string, preserveHost: boolean, upgrade: string | null): string[] {
   const h = req.headersIn;
-  const dropped = connectionTokens(h.getAll("connection"));
   const out: string[] = [];
   for (const [name, value] of h) {
     const key = name.toLowerCase();
-    if (NOT_FORWARDED_IN.has(key) || dropped.has(key) || FORWARDED.has(key)) continue;
+    if (NOT_FORWARDED_IN.has(key) || FORWARDED.has(key)) continue;
     out.push(name, value);
   }
   const clientHost = h.get("host");
@@ -67,7 +60,7 @@ export function copyResponseHeaders(
   const preset = new Set(out.keys().map((k) => k.toLowerCase()));
   const dropped = new Set<string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === "connection") for (const t of connectionTokens(rawHeaders[i + 1])) dropped.add(t);
+    if (rawHeaders[i].toLowerCase() === "connection") for (const t of connectionTokens([rawHeaders[i + 1]])) dropped.add(t);
   }
   let contentType: string | null = null;
   let contentLength: number | null = null;

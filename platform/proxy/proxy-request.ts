@@ -32,12 +32,14 @@ export async function proxyRequest(req: Request): Promise<number> {
   const raw = req.raw;
   const upgrade = isUpgrade(raw) ? (raw.headers.upgrade ?? null) : null;
   const headers = backendRequestHeaders(req, target.host, dir.proxyPreserveHost ?? false, upgrade);
-  const body = hasBody(raw) && !state.stream.readableEnded ? state.stream : null;
-  if (body && raw.headers["transfer-encoding"] && raw.headers["content-length"] === undefined) headers.push("Transfer-Encoding", "chunked");
+  const framing = bodyFraming(raw);
+  if (framing !== null) headers.push(...framing);
+  const body = framing !== null && framing[1] !== "0" && !state.stream.readableEnded ? state.stream : null;
   const result = await exchange({
     method: req.method,
     target,
     headers,
+    framed: framing !== null,
     timeoutMs: (dir.proxyTimeout ?? req.server.timeout) * 1000,
     body,
     bodyLimit: bodyLimit(dir),
@@ -62,9 +64,16 @@ function isUpgrade(raw: IncomingMessage): boolean {
   return (raw as IncomingMessage & { upgrade?: boolean }).upgrade === true;
 }
 
-function hasBody(raw: IncomingMessage): boolean {
+/**
+ * The body's framing header for the backend, as the client framed it (Apache's mod_proxy_http
+ * does the same): its Content-Length (`0` included), or chunked for a chunked body (Node's
+ * parser accepts no other transfer coding, nor both). Null when the client sent neither: the
+ * request has no body, and the backend must see none (mod_dav refuses a MKCOL with one).
+ */
+function bodyFraming(raw: IncomingMessage): [string, string] | null {
+  if (raw.headers["transfer-encoding"] !== undefined) return ["Transfer-Encoding", "chunked"];
   const length = raw.headers["content-length"];
-  return raw.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+  return length === undefined ? null : ["Content-Length", length];
 }
 
 /** Sends the backend's status, headers and body on through the request's output. */

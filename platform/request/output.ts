@@ -176,6 +176,16 @@ export class Output {
     });
   }
 
+  /**
+   * Whether output filters will change this response's body, asked before writing it: false
+   * when none apply, else (starting the chain) once every filter has decided. A boolean when
+   * there is nothing to wait for.
+   */
+  filtersChangeBody(): boolean | Promise<boolean> {
+    const chain = this.filters();
+    return chain !== null && chain.changesBody();
+  }
+
   /** Whether output filters will see this response's body (a HEAD then still needs one). */
   get filtered(): boolean {
     return this.filters() !== null;

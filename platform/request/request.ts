@@ -8,7 +8,7 @@ import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCooki
 import { ErrorCode, TsmodError } from "../errors";
 import { addFilter, registerFilter, requestBody, requestBodyStarted, startOutputChain, type FilterChain, type FilterTarget } from "../filters";
 import type { FieldStorage } from "../forms";
-import { applyHeaderRules } from "../headers";
+import { applyHeaderRules, dropConnectionOptions } from "../headers";
 import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
@@ -150,7 +150,10 @@ export class Request implements ResponseHead {
     return this.envTable;
   }
 
-  /** The request headers: case-insensitive, multi-valued (built on first use). */
+  /**
+   * The request headers: case-insensitive, multi-valued (built on first use), without those
+   * the client's `Connection` header names (see `dropConnectionOptions`).
+   */
   get headersIn(): Table {
     this.headersInTable ??= tableFromRaw(this.raw.rawHeaders);
     return this.headersInTable;
@@ -548,5 +551,6 @@ function listHasTag(list: string, tag: string, strong: boolean): boolean {
 function tableFromRaw(raw: string[]): Table {
   const t = new Table();
   for (let i = 0; i + 1 < raw.length; i += 2) t.add(raw[i], raw[i + 1]);
+  dropConnectionOptions(t);
   return t;
 }

@@ -13,6 +13,11 @@ const CHUNK = 64 * 1024;
  * Sends a regular file as Apache's default handler does: validators (ETag, Last-Modified),
  * conditional requests (304/412), byte ranges (206, multipart/byteranges, 416), HEAD and
  * OPTIONS. The body is streamed in chunks with backpressure, never read whole.
+ *
+ * Output filters that change the body send bytes that are not the file's: the ETag is made
+ * weak (no strong validator vouches for them), and ranges, which could only be cut from the
+ * file, are not offered (`Accept-Ranges` dropped) and a `Range` header is ignored (200 with
+ * the whole filtered body). Filters that decline leave the file's validators and ranges be.
  */
 export async function serveFile(req: Request, filename: string, st: fs.Stats): Promise<number> {
   if (req.method === "OPTIONS") {
@@ -25,18 +30,29 @@ export async function serveFile(req: Request, filename: string, st: fs.Stats): P
   }
   req.updateMtime(st.mtimeMs / 1000);
   req.setLastModified();
-  req.setEtag();
+  const etag = req.setEtag();
   req.headersOut.set("Accept-Ranges", "bytes");
+  const output = req._state.output;
+  // Filters see the file's headers as they decide; conditions then compare with what goes out.
+  const changes = output.filtersChangeBody();
+  const filtered = typeof changes === "boolean" ? changes : await changes;
+  if (filtered) {
+    req.headersOut.delete("Accept-Ranges");
+    // A filter that set a validator of its own knows best.
+    if (req.headersOut.get("etag") === etag) req.headersOut.set("ETag", `W/${etag}`);
+  }
   // An ErrorDocument served with an error status is not subject to conditions or ranges.
   if (req.status === HTTP_OK) {
     const cond = req.meetsConditions();
     if (cond === HTTP_NOT_MODIFIED) {
+      // The filters' chain started for a body this answer does not have.
+      if (changes !== false) output.discard();
       req.status = HTTP_NOT_MODIFIED;
       req.contentType = null;
       return OK;
     }
     if (cond !== OK) return cond;
-    const header = req.headersIn.get("range");
+    const header = filtered ? undefined : req.headersIn.get("range");
     if (header !== undefined && ifRangeHolds(req)) {
       const ranges = parseRange(header, st.size);
       if (ranges === "unsatisfiable") {
@@ -46,9 +62,9 @@ export async function serveFile(req: Request, filename: string, st: fs.Stats): P
       if (ranges) return ranges.length === 1 ? sendSingleRange(req, filename, ranges[0], st.size) : sendMultipart(req, filename, ranges, st.size);
     }
   }
-  req._state.output.startStreaming(st.size);
+  output.startStreaming(st.size);
   // HEAD sends no body, but filters must still see one to set the headers GET would get.
-  if (!req.headerOnly || req._state.output.filtered) await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
+  if (!req.headerOnly || output.filtered) await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
   return OK;
 }
 

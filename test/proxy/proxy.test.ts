@@ -160,6 +160,20 @@ ProxyPass /private ${b}/back
     expect(backend.hits).toHaveLength(1);
   });
 
+  test("a client's Connection header cannot strip what a handler set for the backend, only the client's own headers", async () => {
+    // The authen handler sets X-Remote-User; a client naming it in Connection used to make the
+    // proxy drop it, so the backend saw no user at all.
+    const r = await request(site, "/private/data", { headers: { Authorization: AUTH, Connection: "close, X-Remote-User", "X-Remote-User": "mallory" } });
+    expect(r.status).toBe(200);
+    expect(json(r.body).headers["x-remote-user"]).toBe("alice");
+    // Headers the client itself lists are its own hop-by-hop ones: gone, and ours still added.
+    const xff = await request(site, "/open/h", { headers: { Connection: "X-Forwarded-For, X-Private", "X-Forwarded-For": "203.0.113.9", "X-Private": "p", "X-Kept": "k" } });
+    const seen = json(xff.body);
+    expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(seen.headers["x-private"]).toBeUndefined();
+    expect(seen.headers["x-kept"]).toBe("k");
+  });
+
   test("a few MB of request body stream to the backend intact, and a large answer streams back", async () => {
     const body = crypto.randomBytes(3 * 1024 * 1024 + 17);
     const r = await request(site, "/open/upload", { method: "POST", body });

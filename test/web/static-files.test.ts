@@ -36,6 +36,10 @@ AddType application/x-custom .cst
 <Files secret.txt>
   Require all denied
 </Files>
+<Location /conditional>
+  SetHandler tsmod
+  TsHandler conditional
+</Location>
 `;
 
 const files: Record<string, string> = {
@@ -59,6 +63,18 @@ const files: Record<string, string> = {
   "htdocs/private/doc.txt": "the private document",
   "shared/a.txt": "aliased file",
   "images/logo.png": "PNGDATA",
+  "lib/conditional.ts": `import { OK, type Request } from "tsmod";
+/** A resource of any method with a fixed validator, answering conditions as a handler would. */
+export async function handler(req: Request) {
+  req.updateMtime(1_700_000_000);
+  req.setEtag();
+  req.setLastModified();
+  const status = req.meetsConditions();
+  if (status !== OK) return status;
+  await req.write(req.method + " done");
+  return OK;
+}
+`,
   "lib/auth.ts": `import { HTTP_UNAUTHORIZED, OK, type Request } from "tsmod";
 export function authenhandler(req: Request) {
   const pw = req.getBasicAuthPw();
@@ -211,9 +227,44 @@ describe("validators and conditional requests", () => {
     expect((await get("/hello.txt", { "If-Modified-Since": lm, "If-None-Match": '"nope"' })).status).toBe(200);
   });
 
+  test("a new mtime with the same size makes a new ETag (and the old one no longer answers 304)", async () => {
+    const file = path.join(site.dir, "htdocs/stamped.txt");
+    fs.writeFileSync(file, "same bytes");
+    fs.utimesSync(file, 1_600_000_000, 1_600_000_000);
+    const before = await get("/stamped.txt");
+    fs.utimesSync(file, 1_600_000_100, 1_600_000_100);
+    const after = await get("/stamped.txt");
+    expect(after.body).toBe(before.body);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect((await get("/stamped.txt", { "If-None-Match": before.headers.etag! })).status).toBe(200);
+    expect((await get("/stamped.txt", { "If-None-Match": after.headers.etag! })).status).toBe(304);
+  });
+
   test("If-Match that fails → 412", async () => {
     expect((await get("/hello.txt", { "If-Match": '"nope"' })).status).toBe(412);
     expect((await get("/hello.txt", { "If-Match": "*" })).status).toBe(200);
+  });
+});
+
+describe("req.meetsConditions() in a handler", () => {
+  test("a matching If-None-Match is 304 for GET and HEAD, 412 for any other method (RFC 9110 13.1.2)", async () => {
+    const { headers } = await get("/conditional");
+    const tag = headers.etag!;
+    expect((await get("/conditional", { "If-None-Match": tag })).status).toBe(304);
+    expect((await get("/conditional", { "If-None-Match": tag }, "HEAD")).status).toBe(304);
+    for (const method of ["POST", "PUT", "DELETE"]) {
+      expect([method, (await get("/conditional", { "If-None-Match": tag }, method)).status]).toEqual([method, 412]);
+      expect([method, (await get("/conditional", { "If-None-Match": "*" }, method)).status]).toEqual([method, 412]);
+      const other = await get("/conditional", { "If-None-Match": '"other"' }, method);
+      expect([method, other.status, other.body]).toEqual([method, 200, `${method} done`]);
+    }
+  });
+
+  test("If-Modified-Since applies to GET and HEAD only", async () => {
+    const { headers } = await get("/conditional");
+    const lm = headers["last-modified"]!;
+    expect((await get("/conditional", { "If-Modified-Since": lm })).status).toBe(304);
+    expect((await get("/conditional", { "If-Modified-Since": lm }, "POST")).status).toBe(200);
   });
 });
 

@@ -33,6 +33,9 @@ beforeAll(async () => {
     "htdocs/.hidden-but-public": "dotfile",
     "htdocs/handler.ts": SECRET,
     "aliased/in-alias.txt": "aliased",
+    // Siblings whose names start with a root's name: outside the root all the same.
+    "htdocs-evil/secret.txt": SECRET,
+    "aliased-evil/secret.txt": SECRET,
   });
   const d = site.dir;
   fs.symlinkSync(path.join(d, "secret.txt"), path.join(d, "htdocs/link-out.txt"));
@@ -41,6 +44,10 @@ beforeAll(async () => {
   fs.symlinkSync(path.join(d, "secret.txt"), path.join(d, "aliased/alias-link-out.txt"));
   fs.mkdirSync(path.join(d, "htdocs/follow"));
   fs.symlinkSync(path.join(d, "secret.txt"), path.join(d, "htdocs/follow/link-out.txt"));
+  fs.symlinkSync(path.join(d, "htdocs-evil/secret.txt"), path.join(d, "htdocs/link-sibling.txt"));
+  fs.symlinkSync("../htdocs-evil/secret.txt", path.join(d, "htdocs/relative-link-sibling.txt"));
+  fs.symlinkSync(path.join(d, "htdocs-evil"), path.join(d, "htdocs/dir-sibling"));
+  fs.symlinkSync("../aliased-evil", path.join(d, "aliased/dir-sibling"));
 });
 
 afterAll(() => site.close());
@@ -87,6 +94,12 @@ const ATTEMPTS = [
   "/link-out.txt",
   "/dir-out/also-secret.txt",
   "/dir-out/",
+  "/link-sibling.txt",
+  "/dir-sibling/secret.txt",
+  "/../htdocs-evil/secret.txt",
+  "/%2e%2e/htdocs-evil/secret.txt",
+  "/alias/dir-sibling/secret.txt",
+  "/alias/../aliased-evil/secret.txt",
   "/.htaccess",
   "/.htpasswd",
   "/sub/.htgroups",
@@ -134,6 +147,13 @@ describe("symbolic links", () => {
       expect([p, r.status]).toEqual([p, 403]);
     }
     expect(site.log.some((l) => l.includes("Symbolic link not allowed") && l.includes("link-out.txt"))).toBe(true);
+  });
+
+  test("a link into a sibling folder whose name starts with the root's (htdocs-evil beside htdocs) is 403", async () => {
+    for (const p of ["/link-sibling.txt", "/relative-link-sibling.txt", "/dir-sibling/secret.txt", "/alias/dir-sibling/secret.txt"]) {
+      const r = await request(site, p);
+      expect([p, r.status, r.body.includes(SECRET)]).toEqual([p, 403, false]);
+    }
   });
 
   test("Options FollowSymLinks lets a link leave the root", async () => {
