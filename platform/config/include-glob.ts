@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hasWildcard, wildcardToRegExp } from "./wildcard";
+import { compileWildcard, hasWildcard } from "./wildcard";
 
 /**
  * Expands an `Include` pattern: wildcards may appear in any path component; matches are
@@ -25,7 +25,7 @@ export function expandInclude(pattern: string): string[] {
         next.push(path.join(base, part));
         continue;
       }
-      const re = wildcardToRegExp(part);
+      const re = compileWildcard(part);
       let names: string[] = [];
       try {
         names = fs.readdirSync(base);

@@ -9,7 +9,8 @@ import { expandInclude } from "./include-glob";
 import { lexConfig, type ConfigLine } from "./lexer";
 import { emptyDirConfig, mergeDirConfig, type DirConfig, type HandlerEntry, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
 import { closest } from "./suggest";
-import { hasWildcard, wildcardToRegExp } from "./wildcard";
+import { ConfigRegex } from "./config-regex";
+import { compileWildcard, hasWildcard } from "./wildcard";
 
 export interface LoadOptions {
   /** `-D NAME` defines, for `<IfDefine>`. */
@@ -279,19 +280,19 @@ class ConfigBuilder {
       return null;
     }
     let pattern = args[0];
-    let regex: RegExp | null = null;
+    let regex: ConfigRegex | null = null;
     if (isRegex) {
       try {
-        regex = new RegExp(pattern);
+        regex = ConfigRegex.compile(`<${line.name}>`, pattern);
       } catch (e) {
-        this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `<${line.name}>: invalid regular expression: ${(e as Error).message}`);
+        this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, (e as Error).message);
         return null;
       }
     } else if (kind === "directory") {
       pattern = path.resolve(this.root.serverRoot, pattern).replace(/\/*$/, "/");
-      if (hasWildcard(pattern)) regex = wildcardToRegExp(pattern, false);
+      if (hasWildcard(pattern)) regex = compileWildcard(pattern, false);
     } else if (hasWildcard(pattern)) {
-      regex = wildcardToRegExp(pattern, kind === "files");
+      regex = compileWildcard(pattern, kind === "files");
     }
     const depth = kind === "directory" ? pattern.split("/").filter(Boolean).length : 0;
     return {

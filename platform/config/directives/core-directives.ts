@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { APLOG_ALERT, APLOG_CRIT, APLOG_DEBUG, APLOG_EMERG, APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING } from "../../constants";
+import { ConfigRegex } from "../config-regex";
 import type { ListenAddress } from "../model";
 import { Context, OR_ALL, RSRC, intArg, secondsArg, type DirectiveDef } from "./directive-def";
 
@@ -24,14 +25,6 @@ export function parseListen(value: string): ListenAddress {
 
 /** `Options` words; a list without +/- replaces every flag, as in Apache. */
 const OPTION_FLAGS = ["Indexes", "FollowSymLinks", "SymLinksIfOwnerMatch", "ExecCGI", "Includes", "IncludesNOEXEC", "MultiViews"];
-
-function regexArg(name: string, source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new Error(`${name}: invalid regular expression '${source}': ${(e as Error).message}`);
-  }
-}
 
 type NumericServerField = "limitRequestFields" | "limitRequestFieldSize" | "limitRequestLine" | "timeout" | "keepAliveTimeout";
 
@@ -136,7 +129,7 @@ export const coreDirectives: DirectiveDef[] = [
     minArgs: 2,
     maxArgs: 2,
     apply(ctx, [from, to]) {
-      const rule = { fromPath: null, fromRegex: regexArg("AliasMatch", from), target: to };
+      const rule = { fromPath: null, fromRegex: ConfigRegex.compile("AliasMatch", from), target: to };
       ctx.server.aliases = [...(ctx.server.aliases ?? []), rule];
     },
   },
