@@ -26,6 +26,11 @@ export function parseListen(value: string): ListenAddress {
 /** `Options` words; a list without +/- replaces every flag, as in Apache. */
 const OPTION_FLAGS = ["Indexes", "FollowSymLinks", "SymLinksIfOwnerMatch", "ExecCGI", "Includes", "IncludesNOEXEC", "MultiViews"];
 
+/** Apache's ceiling for LimitRequestFields. */
+const MAX_REQUEST_FIELDS = 32767;
+/** Ceiling for LimitRequestLine and LimitRequestFieldSize: a request head is never megabytes. */
+const MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
+
 type NumericServerField = "limitRequestFields" | "limitRequestFieldSize" | "limitRequestLine" | "timeout" | "keepAliveTimeout";
 
 /** A one-argument server-level number (limits, timeouts). */
@@ -232,9 +237,9 @@ export const coreDirectives: DirectiveDef[] = [
       ctx.dir.limitRequestBody = intArg("LimitRequestBody", n);
     },
   },
-  serverNumber("LimitRequestFields", "limitRequestFields", (v) => intArg("LimitRequestFields", v)),
-  serverNumber("LimitRequestFieldSize", "limitRequestFieldSize", (v) => intArg("LimitRequestFieldSize", v, 1)),
-  serverNumber("LimitRequestLine", "limitRequestLine", (v) => intArg("LimitRequestLine", v, 1)),
+  serverNumber("LimitRequestFields", "limitRequestFields", (v) => intArg("LimitRequestFields", v, 0, MAX_REQUEST_FIELDS)),
+  serverNumber("LimitRequestFieldSize", "limitRequestFieldSize", (v) => intArg("LimitRequestFieldSize", v, 1, MAX_REQUEST_HEAD_BYTES)),
+  serverNumber("LimitRequestLine", "limitRequestLine", (v) => intArg("LimitRequestLine", v, 1, MAX_REQUEST_HEAD_BYTES)),
   serverNumber("Timeout", "timeout", (v) => secondsArg("Timeout", v)),
   serverNumber("KeepAliveTimeout", "keepAliveTimeout", (v) => secondsArg("KeepAliveTimeout", v)),
   {
