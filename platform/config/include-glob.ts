@@ -11,28 +11,27 @@ const MAX_DIRECTORY_DEPTH = 16;
  * `*` and `?` match a leading dot only when the pattern starts with one; matches are sorted;
  * a folder, named or matched, includes every entry in it, recursively and sorted. A wildcard
  * matching nothing is an error for `Include`, nothing for `IncludeOptional`, and so is a
- * missing plain name. Throws an Error whose message names the problem. What comes back may be
- * any kind of file: the reader refuses what is not a regular file.
+ * missing plain name. Files come one at a time, in order, so the caller can stop early (an
+ * `Include /` is not walked whole); an Error whose message names the problem is thrown when
+ * the walk reaches it. What comes may be any kind of file: the reader refuses what is not a
+ * regular file.
  */
-export function expandInclude(pattern: string, optional: boolean): string[] {
-  const out: string[] = [];
+export function* expandInclude(pattern: string, optional: boolean): Generator<string> {
   const parts = pattern.split("/").filter(Boolean);
   const first = parts.findIndex(hasWildcard);
   if (first < 0) {
-    if (optional && !fs.statSync(pattern, { throwIfNoEntry: false })) return out;
-    addNamed(pattern, out, []);
-    return out;
+    if (!optional || fs.statSync(pattern, { throwIfNoEntry: false })) yield* named(pattern, []);
+    return;
   }
-  walk("/" + parts.slice(0, first).join("/"), parts.slice(first), optional, out);
-  return out;
+  yield* walk("/" + parts.slice(0, first).join("/"), parts.slice(first), optional);
 }
 
-function walk(base: string, rest: string[], optional: boolean, out: string[]): void {
+function* walk(base: string, rest: string[], optional: boolean): Generator<string> {
   const [part, ...below] = rest;
   if (!hasWildcard(part)) {
     const next = path.join(base, part);
-    if (below.length) walk(next, below, optional, out);
-    else if (!optional || fs.statSync(next, { throwIfNoEntry: false })) addNamed(next, out, []);
+    if (below.length) yield* walk(next, below, optional);
+    else if (!optional || fs.statSync(next, { throwIfNoEntry: false })) yield* named(next, []);
     return;
   }
   let entries: fs.Dirent[];
@@ -55,15 +54,15 @@ function walk(base: string, rest: string[], optional: boolean, out: string[]): v
   }
   for (const name of matched) {
     const next = path.join(base, name);
-    if (below.length) walk(next, below, optional, out);
-    else addNamed(next, out, []);
+    if (below.length) yield* walk(next, below, optional);
+    else yield* named(next, []);
   }
 }
 
 /** A named file as it is; a folder as every entry in it, recursively, sorted by name. */
-function addNamed(file: string, out: string[], folders: string[]): void {
+function* named(file: string, folders: string[]): Generator<string> {
   if (!isDirectory(file)) {
-    out.push(file);
+    yield file;
     return;
   }
   const real = fs.realpathSync(file);
@@ -75,7 +74,7 @@ function addNamed(file: string, out: string[], folders: string[]): void {
   } catch (e) {
     throw new Error(`could not open directory ${file}: ${(e as Error).message}`);
   }
-  for (const name of names.sort()) addNamed(path.join(file, name), out, [...folders, real]);
+  for (const name of names.sort()) yield* named(path.join(file, name), [...folders, real]);
 }
 
 function isDirectory(p: string): boolean {

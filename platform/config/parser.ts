@@ -186,14 +186,14 @@ class ConfigBuilder {
       this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${line.name} takes one file name or pattern`);
       return;
     }
-    let files: string[];
     try {
-      files = expandInclude(path.resolve(this.root.serverRoot, line.args[0]), optional);
+      for (const f of expandInclude(path.resolve(this.root.serverRoot, line.args[0]), optional)) {
+        if (this.errors.length >= MAX_CONFIG_ERRORS) return;
+        this.processFile(f, stack, chain, line);
+      }
     } catch (e) {
       this.error(ErrorCode.CONFIG_INCLUDE, line.file, line.line, `${line.name}: ${(e as Error).message}`);
-      return;
     }
-    for (const f of files) this.processFile(f, stack, chain, line);
   }
 
   private applyDirective(line: ConfigLine, frame: Frame): void {

@@ -206,6 +206,14 @@ describe("a configuration of any size is read in bounded time", () => {
     expect(value).toBe('a"b\\'.repeat(1 << 17));
   });
 
+  test("Include / stops at the error limit instead of walking the whole disk", () => {
+    // Folders are included recursively (Apache's rule); the first binaries reach the limit.
+    const dir = writeTree({ "tsmod.conf": "Listen 0\nInclude /\n" });
+    let errors: string[] = [];
+    expect(timed(() => (errors = loadErrors(dir)))).toBeLessThan(5000);
+    expect(errors).toHaveLength(101);
+  });
+
   test("a flood of errors stops at 100, with a note", () => {
     const dir = writeTree({ "tsmod.conf": "Listen 0\n" + "<Location /x>\n".repeat(100000) });
     let errors: string[] = [];
