@@ -5,4 +5,5 @@ export { perDirConfig } from "./per-dir-config";
 export { registerDirectives, findDirective, LOG_LEVELS, Context, RSRC, OR_ALL, flagArg, intArg, secondsArg, parseHandlerSpec } from "./directives";
 export type { DirectiveDef, ApplyContext } from "./directives";
 export { lexConfig, splitArgs } from "./lexer";
-export { wildcardToRegExp, hasWildcard } from "./wildcard";
+export { compileWildcard, hasWildcard } from "./wildcard";
+export { ConfigRegex } from "./config-regex";

@@ -10,6 +10,16 @@ export interface ConfigLine {
 }
 
 /**
+ * Errors one load reports at most: a binary file or a runaway generated configuration would
+ * otherwise make hundreds of thousands of them (each an Error with a stack, slow to build).
+ */
+export const MAX_CONFIG_ERRORS = 100;
+
+function report(errors: ConfigError[], file: string, line: number, message: string): void {
+  if (errors.length < MAX_CONFIG_ERRORS) errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, file, line, message));
+}
+
+/**
  * Splits configuration text into logical lines: `#` comment lines dropped, `\` continuations
  * joined (reported at the line they start on), arguments split with Apache's quoting rules.
  */
@@ -18,12 +28,18 @@ export function lexConfig(text: string, file: string, errors: ConfigError[]): Co
   const out: ConfigLine[] = [];
   for (let i = 0; i < physical.length; i++) {
     const start = i + 1;
-    let logical = physical[i];
-    while (/\\\s*$/.test(logical) && i + 1 < physical.length) {
-      logical = logical.replace(/\\\s*$/, " ") + physical[++i].trimStart();
+    const parts = [physical[i].trimEnd()];
+    // Only each physical line's end is looked at, so long continued lines stay linear.
+    while (parts[parts.length - 1].endsWith("\\") && i + 1 < physical.length) {
+      parts[parts.length - 1] = parts[parts.length - 1].slice(0, -1);
+      parts.push(physical[++i].trim());
     }
-    const trimmed = logical.trim();
+    const trimmed = parts.join(" ").trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (trimmed.includes("\0")) {
+      report(errors, file, start, "a NUL byte in the line (is this a text file?)");
+      continue;
+    }
     const parsed = lexLine(trimmed, file, start, errors);
     if (parsed) out.push(parsed);
   }
@@ -34,19 +50,19 @@ function lexLine(text: string, file: string, line: number, errors: ConfigError[]
   if (text.startsWith("</")) {
     const m = /^<\/([^\s>]+)\s*>$/.exec(text);
     if (!m) {
-      errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, file, line, `malformed section closing: ${text}`));
+      report(errors, file, line, `malformed section closing: ${text}`);
       return null;
     }
     return { kind: "close", name: m[1], args: [], file, line };
   }
   if (text.startsWith("<")) {
     if (!text.endsWith(">")) {
-      errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, file, line, `section opening lacks a closing '>': ${text}`));
+      report(errors, file, line, `section opening lacks a closing '>': ${text}`);
       return null;
     }
     const words = splitArgs(text.slice(1, -1), file, line, errors);
     if (!words || words.length === 0) {
-      if (words) errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, file, line, "empty section name"));
+      if (words) report(errors, file, line, "empty section name");
       return null;
     }
     return { kind: "open", name: words[0], args: words.slice(1), file, line };
@@ -56,31 +72,43 @@ function lexLine(text: string, file: string, line: number, errors: ConfigError[]
   return { kind: "directive", name: words[0], args: words.slice(1), file, line };
 }
 
-/** Whitespace-separated words; "double" or 'single' quotes group, a backslash escapes the quote. */
+const SPACES = /\s*/y;
+const WORD = /\S*/y;
+
+/**
+ * Whitespace-separated words; "double" or 'single' quotes group, a backslash escapes the quote.
+ * Scans each character once (a line may be megabytes long).
+ */
 export function splitArgs(text: string, file: string, line: number, errors: ConfigError[]): string[] | null {
   const words: string[] = [];
   let i = 0;
   while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i])) i++;
+    SPACES.lastIndex = i;
+    SPACES.exec(text);
+    i = SPACES.lastIndex;
     if (i >= text.length) break;
     const q = text[i];
     if (q === '"' || q === "'") {
       let word = "";
-      i++;
+      let from = ++i;
       while (i < text.length && text[i] !== q) {
-        if (text[i] === "\\" && (text[i + 1] === q || text[i + 1] === "\\")) i++;
-        word += text[i++];
+        if (text[i] === "\\" && (text[i + 1] === q || text[i + 1] === "\\")) {
+          word += text.slice(from, i);
+          from = ++i;
+        }
+        i++;
       }
+      word += text.slice(from, i);
       if (i >= text.length) {
-        errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, file, line, `unterminated quoted argument: ${q}${word}`));
+        report(errors, file, line, `unterminated quoted argument: ${q}${word}`);
         return null;
       }
       i++;
       words.push(word);
     } else {
-      let word = "";
-      while (i < text.length && !/\s/.test(text[i])) word += text[i++];
-      words.push(word);
+      WORD.lastIndex = i;
+      words.push(WORD.exec(text)![0]);
+      i = WORD.lastIndex;
     }
   }
   return words;

@@ -3,6 +3,8 @@
  * only reads.
  */
 
+import type { ConfigRegex } from "./config-regex";
+
 /** One handler named by a `Ts*Handler` directive (or added at run time with `req.addHandler`). */
 export interface HandlerEntry {
   /** Module name as written: `app/auth`, `tests`, `tsmod/publisher`. */
@@ -71,7 +73,7 @@ export interface RedirectRule {
   /** `Redirect`: URL-path prefix matched at segment boundaries. */
   readonly fromPath: string | null;
   /** `RedirectMatch`: regular expression on the URI; `$N` in the target. */
-  readonly fromRegex: RegExp | null;
+  readonly fromRegex: ConfigRegex | null;
   /** Absolute URL or path; null for statuses that take none (410, ...). */
   readonly target: string | null;
   /** Written outside sections: checked at translation, before access control (as mod_alias). */
@@ -89,7 +91,7 @@ export interface HeaderRule {
   readonly action: HeaderAction;
   readonly name: string;
   /** For `echo`: the request headers to copy; for `edit`: the pattern. */
-  readonly pattern: RegExp | null;
+  readonly pattern: ConfigRegex | null;
   /** Value template (`%{VAR}e`, `%t`, `%D`, `%%`) or the edit replacement. */
   readonly value: string;
   /** `env=[!]VAR`: applies only when the variable is (not) set in subprocessEnv. */
@@ -193,7 +195,7 @@ export interface Section {
   /** Directory (absolute, trailing `/`), file name or URL path pattern as written. */
   readonly pattern: string;
   /** Set for `*Match` sections and `~` forms; also for wildcard patterns. */
-  readonly regex: RegExp | null;
+  readonly regex: ConfigRegex | null;
   /** A `*Match` or `~` section (merged after the plain ones of its kind, in file order). */
   readonly isMatch: boolean;
   /** Directory sections: number of path components, for shortest-first ordering. */
@@ -207,7 +209,7 @@ export interface Section {
 
 export interface AliasRule {
   readonly fromPath: string | null;
-  readonly fromRegex: RegExp | null;
+  readonly fromRegex: ConfigRegex | null;
   readonly target: string;
 }
 

@@ -5,11 +5,13 @@ import { APLOG_WARNING } from "../constants";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
 import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
 import { Context, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
+import { readConfigFile } from "./config-file";
 import { expandInclude } from "./include-glob";
-import { lexConfig, type ConfigLine } from "./lexer";
+import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
 import { emptyDirConfig, mergeDirConfig, type DirConfig, type HandlerEntry, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
 import { closest } from "./suggest";
-import { hasWildcard, wildcardToRegExp } from "./wildcard";
+import { ConfigRegex } from "./config-regex";
+import { compileWildcard, hasWildcard } from "./wildcard";
 
 export interface LoadOptions {
   /** `-D NAME` defines, for `<IfDefine>`. */
@@ -30,6 +32,9 @@ const SECTIONS: Record<string, { kind: SectionKind | "vhost" | "if"; in: number;
   ifdefine: { kind: "if", in: Context.SERVER | Context.VHOST | Context.DIR },
   ifmodule: { kind: "if", in: Context.SERVER | Context.VHOST | Context.DIR },
 };
+
+/** Include nesting beyond which a chain of files is refused (a loop is caught before this). */
+const MAX_INCLUDE_DEPTH = 16;
 
 /** Modules `<IfModule>` treats as present. */
 const OWN_MODULES = new Set(["tsmod", "mod_tsmod.c", "mod_tsmod"]);
@@ -96,43 +101,63 @@ class ConfigBuilder {
     if (!fs.existsSync(this.configFile)) {
       throw new ConfigErrors([new ConfigError(ErrorCode.CONFIG_INCLUDE, this.configFile, 0, "configuration file not found")]);
     }
-    this.processFile(this.configFile, [top], 0);
+    this.processFile(this.configFile, [top], [], null);
     if (this.root.listen.length === 0 && this.errors.length === 0) {
       this.error(ErrorCode.CONFIG_ARGUMENTS, this.configFile, 1, "no Listen directive: tsmod needs at least one address to listen on");
     }
     const config = this.finish();
     this.checkHandlerModules(config);
     this.errors.push(...resolveLogFormats(config));
+    if (this.errors.length >= MAX_CONFIG_ERRORS) {
+      this.errors.splice(MAX_CONFIG_ERRORS);
+      this.errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, this.configFile, 0, `more errors not shown (only the first ${MAX_CONFIG_ERRORS} are)`));
+    }
     if (this.errors.length) throw new ConfigErrors(this.errors);
     return config;
   }
 
   private error(code: ConfigError["code"], file: string, line: number, message: string): void {
-    this.errors.push(new ConfigError(code, file, line, message));
+    if (this.errors.length < MAX_CONFIG_ERRORS) this.errors.push(new ConfigError(code, file, line, message));
   }
 
-  private processFile(file: string, stack: Frame[], depth: number): void {
-    if (depth > 16) {
-      this.error(ErrorCode.CONFIG_INCLUDE, file, 0, "Include nested more than 16 deep (a loop?)");
+  /**
+   * Reads one file into the configuration. `chain` holds the files that include it (real
+   * paths, outermost first) and `includedBy` the Include line, where its errors are reported.
+   */
+  private processFile(file: string, stack: Frame[], chain: readonly string[], includedBy: ConfigLine | null): void {
+    const fail = (message: string) =>
+      includedBy ? this.error(ErrorCode.CONFIG_INCLUDE, includedBy.file, includedBy.line, `${includedBy.name}: ${file}: ${message}`) : this.error(ErrorCode.CONFIG_INCLUDE, file, 0, message);
+    let text: string;
+    let real: string;
+    try {
+      text = readConfigFile(file);
+      real = fs.realpathSync(file);
+    } catch (e) {
+      fail((e as Error).message);
+      return;
+    }
+    if (chain.includes(real)) {
+      fail(`Include cycle: ${[...chain.slice(chain.indexOf(real)), real].join(" -> ")}`);
+      return;
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      fail(`included more than ${MAX_INCLUDE_DEPTH} deep`);
       return;
     }
     this.files.push(file);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-      this.error(ErrorCode.CONFIG_INCLUDE, file, 0, `cannot read: ${(e as Error).message}`);
-      return;
-    }
+    const inner = [...chain, real];
     const base = stack.length;
-    for (const line of lexConfig(text, file, this.errors)) this.processLine(line, stack, depth);
+    for (const line of lexConfig(text, file, this.errors)) {
+      if (this.errors.length >= MAX_CONFIG_ERRORS) break;
+      this.processLine(line, stack, inner);
+    }
     while (stack.length > base) {
       const f = stack.pop()!;
       this.error(ErrorCode.CONFIG_SECTION, f.file, f.line, `<${f.name}> is never closed (expected </${f.name}> before the end of ${file})`);
     }
   }
 
-  private processLine(line: ConfigLine, stack: Frame[], depth: number): void {
+  private processLine(line: ConfigLine, stack: Frame[], chain: readonly string[]): void {
     const frame = stack[stack.length - 1];
     if (line.kind === "close") {
       if (stack.length <= 1 || frame.name.toLowerCase() !== line.name.toLowerCase()) {
@@ -150,23 +175,25 @@ class ConfigBuilder {
     if (frame.skip) return;
     const lname = line.name.toLowerCase();
     if (lname === "include" || lname === "includeoptional") {
-      this.include(line, stack, depth, lname === "includeoptional");
+      this.include(line, stack, chain, lname === "includeoptional");
       return;
     }
     this.applyDirective(line, frame);
   }
 
-  private include(line: ConfigLine, stack: Frame[], depth: number, optional: boolean): void {
+  private include(line: ConfigLine, stack: Frame[], chain: readonly string[], optional: boolean): void {
     if (line.args.length !== 1) {
       this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${line.name} takes one file name or pattern`);
       return;
     }
-    const pattern = path.resolve(this.root.serverRoot, line.args[0]);
-    const files = expandInclude(pattern);
-    if (files.length === 0 && !optional && !/[*?[]/.test(line.args[0])) {
-      this.error(ErrorCode.CONFIG_INCLUDE, line.file, line.line, `Include: no such file '${line.args[0]}'`);
+    try {
+      for (const f of expandInclude(path.resolve(this.root.serverRoot, line.args[0]), optional)) {
+        if (this.errors.length >= MAX_CONFIG_ERRORS) return;
+        this.processFile(f, stack, chain, line);
+      }
+    } catch (e) {
+      this.error(ErrorCode.CONFIG_INCLUDE, line.file, line.line, `${line.name}: ${(e as Error).message}`);
     }
-    for (const f of files) this.processFile(f, stack, depth + 1);
   }
 
   private applyDirective(line: ConfigLine, frame: Frame): void {
@@ -279,19 +306,19 @@ class ConfigBuilder {
       return null;
     }
     let pattern = args[0];
-    let regex: RegExp | null = null;
+    let regex: ConfigRegex | null = null;
     if (isRegex) {
       try {
-        regex = new RegExp(pattern);
+        regex = ConfigRegex.compile(`<${line.name}>`, pattern);
       } catch (e) {
-        this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `<${line.name}>: invalid regular expression: ${(e as Error).message}`);
+        this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, (e as Error).message);
         return null;
       }
     } else if (kind === "directory") {
       pattern = path.resolve(this.root.serverRoot, pattern).replace(/\/*$/, "/");
-      if (hasWildcard(pattern)) regex = wildcardToRegExp(pattern, false);
+      if (hasWildcard(pattern)) regex = compileWildcard(pattern, false);
     } else if (hasWildcard(pattern)) {
-      regex = wildcardToRegExp(pattern, kind === "files");
+      regex = compileWildcard(pattern, kind === "files");
     }
     const depth = kind === "directory" ? pattern.split("/").filter(Boolean).length : 0;
     return {
@@ -378,7 +405,15 @@ class ConfigBuilder {
             continue;
           }
           const dirs = [e.directory, ...(dir.tsPath ?? server.dir.tsPath ?? []), server.documentRoot, config.serverRoot].filter((d): d is string => !!d);
-          if (!findHandlerModule(e.module, dirs)) {
+          let found: string | null;
+          try {
+            found = findHandlerModule(e.module, dirs);
+          } catch (err) {
+            // A name the file system refuses to look up (ENAMETOOLONG, ...) is as good as missing.
+            this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `handler module '${e.module}' cannot be looked up: ${(err as Error).message}`);
+            continue;
+          }
+          if (!found) {
             this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `handler module '${e.module}' not found (looked in ${dirs.join(", ")})`);
           }
         }

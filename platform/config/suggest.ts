@@ -4,6 +4,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = 4;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip the quadratic work for a long word.
+    if (Math.abs(w.length - c.length) >= bestDistance) continue;
     const d = distance(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;

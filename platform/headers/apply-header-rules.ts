@@ -59,7 +59,7 @@ function applyRule(req: Request, table: Table, rule: HeaderRule): void {
       const values = table.getAll(name);
       if (values.length === 0) return;
       table.delete(name);
-      for (const v of values) table.add(name, v.replace(rule.pattern!, rule.value));
+      for (const v of values) table.add(name, rule.pattern!.replace(v, rule.value, rule.action === "edit*"));
       return;
     }
   }

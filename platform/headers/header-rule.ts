@@ -1,3 +1,4 @@
+import { ConfigRegex } from "../config/config-regex";
 import type { HeaderAction, HeaderRule } from "../config/model";
 
 const ACTIONS: ReadonlySet<string> = new Set<HeaderAction>(["set", "append", "add", "unset", "merge", "echo", "setifempty", "edit", "edit*"]);
@@ -33,16 +34,16 @@ export function parseHeaderRule(args: string[]): HeaderRule {
     if (!m) throw new Error(`Header: the condition '${last}' is not supported (only env=[!]VARIABLE)`);
     env = { name: m[2], negate: m[1] === "!" };
   }
-  let pattern: RegExp | null = null;
+  let pattern: ConfigRegex | null = null;
   let value = "";
   if (action === "edit" || action === "edit*") {
     if (words.length !== 2) throw new Error(`Header ${action} takes a header name, a regular expression and a replacement`);
-    pattern = compile(words[0], action === "edit*" ? "g" : "");
+    pattern = ConfigRegex.compile("Header", words[0]);
     value = words[1];
   } else if (action === "echo") {
     if (words.length !== 0) throw new Error("Header echo takes only a header name or regular expression");
     // Apache matches the name as an unanchored regular expression; header names ignore case.
-    pattern = compile(name, "i");
+    pattern = ConfigRegex.compile("Header", name, { ignoreCase: true });
   } else if (NEEDS_VALUE.has(action)) {
     if (words.length !== 1) throw new Error(`Header ${action} takes a header name and one value`);
     value = words[0];
@@ -53,12 +54,4 @@ export function parseHeaderRule(args: string[]): HeaderRule {
     throw new Error(`Header ${action} takes only a header name`);
   }
   return { always, action, name, pattern, value, env };
-}
-
-function compile(source: string, flags: string): RegExp {
-  try {
-    return new RegExp(source, flags);
-  } catch (e) {
-    throw new Error(`Header: invalid regular expression '${source}': ${(e as Error).message}`);
-  }
 }

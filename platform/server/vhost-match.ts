@@ -1,6 +1,5 @@
 import { BoundedMap } from "../bounded-map";
-import type { VirtualServer } from "../config/model";
-import { wildcardToRegExp } from "../config/wildcard";
+import { compileWildcard, type ConfigRegex, type VirtualServer } from "../config";
 
 const CACHE_LIMIT = 1024;
 
@@ -12,7 +11,7 @@ const CACHE_LIMIT = 1024;
  */
 export class VhostMatcher {
   private readonly cache = new BoundedMap<string, VirtualServer>(CACHE_LIMIT);
-  private readonly names: Array<{ server: VirtualServer; exact: Set<string>; patterns: RegExp[] }>;
+  private readonly names: Array<{ server: VirtualServer; exact: Set<string>; patterns: ConfigRegex[] }>;
 
   constructor(
     private readonly main: VirtualServer,
@@ -23,7 +22,7 @@ export class VhostMatcher {
       return {
         server,
         exact: new Set(all.filter((n) => !/[*?]/.test(n))),
-        patterns: all.filter((n) => /[*?]/.test(n)).map((n) => wildcardToRegExp(n)),
+        patterns: all.filter((n) => /[*?]/.test(n)).map((n) => compileWildcard(n)),
       };
     });
   }

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { APLOG_ALERT, APLOG_CRIT, APLOG_DEBUG, APLOG_EMERG, APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING } from "../../constants";
+import { ConfigRegex } from "../config-regex";
 import type { ListenAddress } from "../model";
 import { Context, OR_ALL, RSRC, intArg, secondsArg, type DirectiveDef } from "./directive-def";
 
@@ -25,13 +26,10 @@ export function parseListen(value: string): ListenAddress {
 /** `Options` words; a list without +/- replaces every flag, as in Apache. */
 const OPTION_FLAGS = ["Indexes", "FollowSymLinks", "SymLinksIfOwnerMatch", "ExecCGI", "Includes", "IncludesNOEXEC", "MultiViews"];
 
-function regexArg(name: string, source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new Error(`${name}: invalid regular expression '${source}': ${(e as Error).message}`);
-  }
-}
+/** Apache's ceiling for LimitRequestFields. */
+const MAX_REQUEST_FIELDS = 32767;
+/** Ceiling for LimitRequestLine and LimitRequestFieldSize: a request head is never megabytes. */
+const MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
 
 type NumericServerField = "limitRequestFields" | "limitRequestFieldSize" | "limitRequestLine" | "timeout" | "keepAliveTimeout";
 
@@ -136,7 +134,7 @@ export const coreDirectives: DirectiveDef[] = [
     minArgs: 2,
     maxArgs: 2,
     apply(ctx, [from, to]) {
-      const rule = { fromPath: null, fromRegex: regexArg("AliasMatch", from), target: to };
+      const rule = { fromPath: null, fromRegex: ConfigRegex.compile("AliasMatch", from), target: to };
       ctx.server.aliases = [...(ctx.server.aliases ?? []), rule];
     },
   },
@@ -239,9 +237,9 @@ export const coreDirectives: DirectiveDef[] = [
       ctx.dir.limitRequestBody = intArg("LimitRequestBody", n);
     },
   },
-  serverNumber("LimitRequestFields", "limitRequestFields", (v) => intArg("LimitRequestFields", v)),
-  serverNumber("LimitRequestFieldSize", "limitRequestFieldSize", (v) => intArg("LimitRequestFieldSize", v, 1)),
-  serverNumber("LimitRequestLine", "limitRequestLine", (v) => intArg("LimitRequestLine", v, 1)),
+  serverNumber("LimitRequestFields", "limitRequestFields", (v) => intArg("LimitRequestFields", v, 0, MAX_REQUEST_FIELDS)),
+  serverNumber("LimitRequestFieldSize", "limitRequestFieldSize", (v) => intArg("LimitRequestFieldSize", v, 1, MAX_REQUEST_HEAD_BYTES)),
+  serverNumber("LimitRequestLine", "limitRequestLine", (v) => intArg("LimitRequestLine", v, 1, MAX_REQUEST_HEAD_BYTES)),
   serverNumber("Timeout", "timeout", (v) => secondsArg("Timeout", v)),
   serverNumber("KeepAliveTimeout", "keepAliveTimeout", (v) => secondsArg("KeepAliveTimeout", v)),
   {

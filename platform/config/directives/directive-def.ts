@@ -54,16 +54,22 @@ export function flagArg(name: string, value: string): boolean {
   throw new Error(`${name} takes On or Off, not '${value}'`);
 }
 
-export function intArg(name: string, value: string, min = 0): number {
+export function intArg(name: string, value: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(value)) throw new Error(`${name} takes a whole number, not '${value}'`);
   const n = Number(value);
   if (n < min) throw new Error(`${name} must be at least ${min}`);
+  if (n > max) throw new Error(`${name} must be at most ${max}`);
   return n;
 }
+
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one would be cut short. */
+const MAX_TIMER_SECONDS = 2147483;
 
 /** Seconds, or milliseconds with an `ms` suffix (as Apache's KeepAliveTimeout). */
 export function secondsArg(name: string, value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms)?$/.exec(value);
   if (!m) throw new Error(`${name} takes a number of seconds, not '${value}'`);
-  return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
+  const seconds = m[2] ? Number(m[1]) / 1000 : Number(m[1]);
+  if (seconds > MAX_TIMER_SECONDS) throw new Error(`${name} must be at most ${MAX_TIMER_SECONDS} seconds (about 24 days)`);
+  return seconds;
 }

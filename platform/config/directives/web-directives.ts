@@ -1,4 +1,5 @@
 import { parseHeaderRule } from "../../headers/header-rule";
+import { ConfigRegex } from "../config-regex";
 import type { DirConfig, RedirectRule } from "../model";
 import { OR_ALL, type ApplyContext, type DirectiveDef } from "./directive-def";
 
@@ -52,21 +53,13 @@ function redirectDirective(name: string, isRegex: boolean, fixedStatus: number |
       addRule(ctx, {
         status,
         fromPath: isRegex ? null : from,
-        fromRegex: isRegex ? regex(name, from) : null,
+        fromRegex: isRegex ? ConfigRegex.compile(name, from) : null,
         target: target ?? null,
         serverLevel: ctx.serverLevel !== null,
         group: groupOf(ctx.dir),
       });
     },
   };
-}
-
-function regex(name: string, source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new Error(`${name}: invalid regular expression '${source}': ${(e as Error).message}`);
-  }
 }
 
 function addRule(ctx: ApplyContext, rule: RedirectRule): void {
