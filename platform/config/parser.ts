@@ -405,15 +405,7 @@ class ConfigBuilder {
             continue;
           }
           const dirs = [e.directory, ...(dir.tsPath ?? server.dir.tsPath ?? []), server.documentRoot, config.serverRoot].filter((d): d is string => !!d);
-          let found: string | null;
-          try {
-            found = findHandlerModule(e.module, dirs);
-          } catch (err) {
-            // A name the file system refuses to look up (ENAMETOOLONG, ...) is as good as missing.
-            this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `handler module '${e.module}' cannot be looked up: ${(err as Error).message}`);
-            continue;
-          }
-          if (!found) {
+          if (!findHandlerModule(e.module, dirs)) {
             this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `handler module '${e.module}' not found (looked in ${dirs.join(", ")})`);
           }
         }
