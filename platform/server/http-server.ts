@@ -6,6 +6,8 @@ import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING } from "../constants";
 import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
 import { InFlight } from "./in-flight";
+import { socketBusy, whenSocketFree } from "./pipelined-upgrade";
+import type { Refusal } from "./refusal";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 import { holdTickShape } from "./tick-shape";
@@ -96,12 +98,12 @@ export class TsmodServer {
     }
   }
 
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private serve(req: http.IncomingMessage, res: http.ServerResponse, refusal?: Refusal): void {
     if (this.closing) res.setHeader("Connection", "close");
     const site = this.site;
     let work: Promise<void> | void;
     try {
-      work = site.handle(req, res);
+      work = site.handle(req, res, refusal);
     } catch {
       // `handle` answers every request itself, errors included; reaching here is a fault in
       // tsmod, which must cost this connection only, never the server.
@@ -116,15 +118,39 @@ export class TsmodServer {
    * through every phase with a response object of its own, so access and auth handlers guard
    * it like any request; a `ProxyPass` backend may then take the connection over (see
    * `proxy/`). Any other answer goes out as a normal response that closes the connection.
+   *
+   * An upgrade pipelined behind requests still being answered cannot take the connection
+   * over: those requests are answered first, then it gets a 400 and the connection closes.
    */
   private upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
-    socket.on("error", () => socket.destroy());
-    if (head.length) socket.unshift(head);
-    const res = new http.ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket);
-    res.once("finish", () => socket.end());
-    this.serve(req, res);
+    this.guarded(socket, () => {
+      socket.on("error", () => socket.destroy());
+      const res = new http.ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.once("finish", () => socket.end());
+      if (!socketBusy(socket)) {
+        if (head.length) socket.unshift(head);
+        res.assignSocket(socket);
+        this.serve(req, res);
+        return;
+      }
+      whenSocketFree(socket, () =>
+        this.guarded(socket, () => {
+          res.assignSocket(socket);
+          this.serve(req, res, PIPELINED_UPGRADE);
+        }),
+      );
+    });
+  }
+
+  /** Runs `fn` for an event of `socket`; a fault there costs that connection only, never the server. */
+  private guarded(socket: Socket, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.site.errorLog.log(`connection dropped after an internal error: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      socket.destroy();
+    }
   }
 
   /**
@@ -199,6 +225,11 @@ export class TsmodServer {
     await this.site.close();
   }
 }
+
+const PIPELINED_UPGRADE: Refusal = {
+  status: 400,
+  reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
+};
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -9,6 +9,7 @@ import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactor
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
 import { rawHeader } from "./raw-header";
+import type { Refusal } from "./refusal";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
@@ -99,8 +100,9 @@ export class Site implements RequestRuntime {
   /**
    * Answers one client request; never throws or rejects. A request whose every step answered
    * at once, with nothing to do after the response, is complete on return: no promise.
+   * A `refusal` answers it with that error without running any phase.
    */
-  handle(raw: IncomingMessage, res: ServerResponse): Promise<void> | void {
+  handle(raw: IncomingMessage, res: ServerResponse, refusal?: Refusal): Promise<void> | void {
     const addresses = socketAddresses(raw.socket);
     // From rawHeaders: `raw.headers` would build a second header object on every request.
     const host = rawHeader(raw.rawHeaders, "host");
@@ -133,10 +135,10 @@ export class Site implements RequestRuntime {
     });
     output.head = req;
     let result: number | Promise<number>;
-    const violation = checkRequestLimits(raw, vserver);
-    if (violation) {
-      req.notes.set("error-notes", violation.reason);
-      result = violation.status;
+    const refused = refusal ?? checkRequestLimits(raw, vserver);
+    if (refused) {
+      req.notes.set("error-notes", refused.reason);
+      result = refused.status;
     } else if (badUri) {
       req.notes.set("error-notes", badUri.message);
       result = badUri.status || HTTP_BAD_REQUEST;
