@@ -177,10 +177,11 @@ export class Site implements RequestRuntime {
       const end = ending ?? output.end();
       if (end) await end;
     } catch (e) {
-      if (!isFilterFailure(e) || output.headersSent) {
+      if (!isLoggedOutputFailure(e) || output.headersSent) {
         this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
       } else {
-        // An output filter failed before the first byte (it is logged): an error page instead.
+        // An output filter failed, or Node refused the head, before the first byte (it is
+        // logged): an error page instead.
         await this.sendError(lastOf(req), HTTP_INTERNAL_SERVER_ERROR);
         try {
           await output.end();
@@ -338,8 +339,8 @@ export class Site implements RequestRuntime {
   }
 }
 
-function isFilterFailure(e: unknown): boolean {
-  return e instanceof TsmodError && e.code === ErrorCode.FILTER_FAILED;
+function isLoggedOutputFailure(e: unknown): boolean {
+  return e instanceof TsmodError && (e.code === ErrorCode.FILTER_FAILED || e.code === ErrorCode.RESPONSE_HEAD_INVALID);
 }
 
 /**

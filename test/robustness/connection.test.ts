@@ -8,11 +8,55 @@ import { request, startSite, type TestSite } from "../helpers/site";
 
 const files = {
   "htdocs/hello.txt": "hello\n",
+  "app/bad.ts": `import { OK, redirect, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const what = req.args ?? "";
+  if (what === "crlf") req.headersOut.set("X-Bad", "a\\r\\nInjected: yes");
+  if (what === "nul") req.headersOut.set("X-Bad", "a\\u0000b");
+  if (what === "wide") req.headersOut.set("X-Bad", "price \\u20ac");
+  if (what === "name") req.headersOut.set("Bad Name", "v");
+  if (what === "cookie") req.errHeadersOut.set("Set-Cookie", "a=\\nb");
+  if (what === "type") req.contentType = "text/html\\r\\nX: y";
+  if (what === "status-line") req.statusLine = "200 OK\\r\\nX: y";
+  if (what === "redirect") await redirect(req, "/next\\r\\nSet-Cookie: evil=1");
+  if (what === "after-write") {
+    req.headersOut.set("X-Bad", "a\\nb");
+    await req.write("x".repeat(70000));
+  }
+  if (what === "swallowed") {
+    req.headersOut.set("X-Bad", "a\\nb");
+    await req.flush().catch(() => undefined);
+  }
+  if (what === "env") req.subprocessEnv.set("BAD", "a\\nb");
+  await req.write("body");
+  return OK;
+}
+`,
+  "app/note.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  req.logError("note " + req.uri + " from the handler \\u001b[2J");
+  await req.write("noted");
+  return OK;
+}
+`,
 };
 
 const config = `ServerName robust.test
 DocumentRoot @DIR@/htdocs
 Timeout 2
+<Location /bad>
+  SetHandler tsmod
+  TsHandler app/bad
+</Location>
+<Location /note>
+  SetHandler tsmod
+  TsHandler app/note
+</Location>
+<Location /bad-rule>
+  SetHandler tsmod
+  TsHandler app/bad
+  Header always set X-From-Env "%{BAD}e"
+</Location>
 `;
 
 let site: TestSite;
@@ -49,5 +93,48 @@ describe("a pipelined request followed by an Upgrade in one packet", () => {
     expect(statuses(r.text)).toEqual([200, 200, 400]);
     expect(r.closed).toBe(true);
     expect(statusOf(r.text)).toBe(200);
+  });
+});
+
+describe("a handler that sets what HTTP cannot carry", () => {
+  test.each([
+    ["crlf", "Response header 'X-Bad' value of 'a\\r"],
+    ["nul", "Response header 'X-Bad' value of 'a\\x00b' contains invalid characters, aborting request"],
+    ["wide", "Response header 'X-Bad' value of 'price \u20ac' contains invalid characters, aborting request"],
+    ["name", "Response header name 'Bad Name' contains invalid characters, aborting request"],
+    ["cookie", "Response header 'Set-Cookie' value of 'a="],
+    ["type", "Response header 'Content-Type' value of 'text/html\\r"],
+    ["status-line", "Response status line '200 OK\\r"],
+    ["redirect", "Response header 'Location' value of '/next\\r"],
+    ["after-write", "Response header 'X-Bad' value of 'a"],
+    ["swallowed", "Response header 'X-Bad' value of 'a"],
+  ])("%s: a 500, the header named in the error log, the connection closed", async (what, logged) => {
+    const before = site.log.length;
+    const r = await rawExchange(site.port, `GET /bad?${what} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(statusOf(r.text)).toBe(500);
+    expect(r.text).toMatch(/\r\nConnection: close\r\n/i);
+    expect(r.text).not.toMatch(/Injected|evil=1|\r\nX: y/);
+    expect(r.closed).toBe(true);
+    const lines = site.log.slice(before).join("").split("\n");
+    expect(lines.some((l) => l.includes(logged))).toBe(true);
+    expect(lines.filter((l) => /[\x00-\x1f\x7f]/.test(l))).toEqual([]);
+  });
+
+  test("an error response whose own head is refused (a Header rule) gets a bare 500", async () => {
+    const r = await rawExchange(site.port, "GET /bad-rule?env HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(statusOf(r.text)).toBe(500);
+    expect(r.text).not.toContain("X-From-Env");
+    expect(r.closed).toBe(true);
+  });
+});
+
+describe("the error log", () => {
+  test("control characters from the client and the handler are escaped (\\x1b)", async () => {
+    const before = site.log.length;
+    const r = await rawExchange(site.port, "GET /note/%1b]0;owned%07/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(statusOf(r.text)).toBe(200);
+    const line = site.log.slice(before).join("");
+    expect(line).toContain("note /note/\\x1b]0;owned\\x07/x from the handler \\x1b[2J");
+    expect(line).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
   });
 });
