@@ -8,7 +8,8 @@ import { PHASES, reportError, runPhase } from "../phases";
 import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
-import { rawHeader } from "./raw-header";
+import { parseHost } from "./host-header";
+import { singleRawHeader } from "./raw-header";
 import type { Refusal } from "./refusal";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
@@ -104,9 +105,12 @@ export class Site implements RequestRuntime {
    */
   handle(raw: IncomingMessage, res: ServerResponse, refusal?: Refusal): Promise<void> | void {
     const addresses = socketAddresses(raw.socket);
-    // From rawHeaders: `raw.headers` would build a second header object on every request.
-    const host = rawHeader(raw.rawHeaders, "host");
-    const vserver = this.matcher.match(host, addresses.localPort, addresses.localIp);
+    // From rawHeaders: `raw.headers` would build a second header object on every request, and
+    // would hide a second Host header.
+    const hostHeader = singleRawHeader(raw.rawHeaders, "host");
+    const host = typeof hostHeader === "string" ? parseHost(hostHeader) : null;
+    const badHost = hostHeader === null || (hostHeader !== undefined && host === null);
+    const vserver = this.matcher.match(badHost ? undefined : (hostHeader ?? undefined), addresses.localPort, addresses.localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
     let parsed: ParsedUri;
@@ -117,7 +121,6 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const { hostname, port } = hostAndPort(host, vserver.serverName, addresses.localPort);
     const connection = new Connection(raw, res, this.mainInfo, addresses);
     const req = new Request({
       raw,
@@ -128,14 +131,14 @@ export class Site implements RequestRuntime {
       uri: parsed.uri,
       unparsedUri: raw.url ?? "/",
       args: parsed.args,
-      hostname,
-      port,
+      hostname: host?.name || vserver.serverName,
+      port: host && host.port >= 0 ? host.port : addresses.localPort,
       isHttps: false,
       prev: null,
     });
     output.head = req;
     let result: number | Promise<number>;
-    const refused = refusal ?? checkRequestLimits(raw, vserver);
+    const refused = refusal ?? checkRequestLimits(raw, vserver) ?? (badHost ? hostRefusal(hostHeader) : null);
     if (refused) {
       req.notes.set("error-notes", refused.reason);
       result = refused.status;
@@ -381,26 +384,9 @@ function lastOf(req: Request): Request {
   return r;
 }
 
-/** The host and port the client addressed (Apache's `UseCanonicalName Off`). */
-function hostAndPort(host: string | undefined, fallback: string, localPort: number): { hostname: string; port: number } {
-  if (!host) return { hostname: fallback, port: localPort };
-  const close = host.startsWith("[") ? host.indexOf("]") : -1;
-  const colon = host.indexOf(":", close + 1);
-  const name = colon < 0 ? host : host.slice(0, colon);
-  const port = colon < 0 || colon === host.length - 1 ? localPort : digits(host, colon + 1);
-  if (port < 0 || (close < 0 && name.includes("]"))) return { hostname: fallback, port: localPort };
-  const hostname = close > 0 ? name.slice(1, close) : name;
-  return { hostname: hostname || fallback, port };
+/** A 400 for more than one Host header (`null`) or a malformed one. */
+function hostRefusal(hostHeader: string | null | undefined): Refusal {
+  if (typeof hostHeader !== "string") return { status: HTTP_BAD_REQUEST, reason: "The request has more than one Host header." };
+  const shown = hostHeader.length > 100 ? `${hostHeader.slice(0, 100)}...` : hostHeader;
+  return { status: HTTP_BAD_REQUEST, reason: `The Host header '${shown}' is not a valid host name with an optional port.` };
 }
-
-/** The number `text` spells from `start` on in decimal digits only, or -1. */
-function digits(text: string, start: number): number {
-  let n = 0;
-  for (let i = start; i < text.length; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
