@@ -32,6 +32,11 @@ export async function handler(req: Request): Promise<number> {
   return OK;
 }
 `,
+  "app/go.ts": `import { redirect, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  return redirect(req, decodeURIComponent(req.args ?? ""));
+}
+`,
   "app/note.ts": `import { OK, type Request } from "tsmod";
 export async function handler(req: Request): Promise<number> {
   req.logError("note " + req.uri + " from the handler \\u001b[2J");
@@ -47,6 +52,11 @@ Timeout 2
 <Location /bad>
   SetHandler tsmod
   TsHandler app/bad
+</Location>
+Redirect /old /new
+<Location /go>
+  SetHandler tsmod
+  TsHandler app/go
 </Location>
 <Location /note>
   SetHandler tsmod
@@ -136,5 +146,31 @@ describe("the error log", () => {
     const line = site.log.slice(before).join("");
     expect(line).toContain("note /note/\\x1b]0;owned\\x07/x from the handler \\x1b[2J");
     expect(line).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+});
+
+describe("Locations never leave the site by accident", () => {
+  test.each([
+    ["//evil.example/x", "/evil.example/x"],
+    ["///evil.example", "/evil.example"],
+    ["/\\evil.example", "/evil.example"],
+    ["\\\\evil.example", "/evil.example"],
+    [" //evil.example", "/evil.example"],
+    ["/\t/evil.example", "/evil.example"],
+    ["/local/page?x=1", "/local/page?x=1"],
+    ["https://other.example/", "https://other.example/"],
+  ])("redirect(req, %j) sends Location %j", async (target, location) => {
+    const r = await request(site, `/go?${encodeURIComponent(target)}`);
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe(location);
+  });
+
+  test("a Host that would bend a Redirect's Location is a 400", async () => {
+    const r = await rawExchange(site.port, "GET /old/x HTTP/1.1\r\nHost: evil.example/x?\r\n\r\n");
+    expect(statusOf(r.text)).toBe(400);
+    expect(r.text).not.toMatch(/^Location:/im);
+    expect(r.closed).toBe(true);
+    const good = await request(site, "/old/x", { host: "robust.test:8080" });
+    expect([good.status, good.headers.location]).toEqual([302, "http://robust.test:8080/new/x"]);
   });
 });
