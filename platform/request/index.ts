@@ -4,6 +4,7 @@ export { readForm } from "./request-form";
 export { directorySettings } from "./directory-settings";
 export { Output, isBufferedWrite, type ResponseHead } from "./output";
 export { BodyReader } from "./body-reader";
+export { BodyDeadline, bodyDeadline } from "./body-deadline";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
 export type { RequestRuntime, RequestState, RequestExtensions, ExtensionsFactory } from "./request-state";
 export { parseBasicAuth } from "./basic-auth";

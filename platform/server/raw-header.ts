@@ -27,3 +27,13 @@ export function singleRawHeader(rawHeaders: readonly string[], lowerName: string
   }
   return found;
 }
+
+/** Whether a request announces a body: a Transfer-Encoding, or a Content-Length other than 0. */
+export function declaresBody(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 14 && name.toLowerCase() === "content-length" && rawHeaders[i + 1] !== "0") return true;
+    if (name.length === 17 && name.toLowerCase() === "transfer-encoding") return true;
+  }
+  return false;
+}

@@ -14,6 +14,7 @@ import type { Refusal } from "./refusal";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
+import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
 
 export interface SiteOptions {
@@ -167,6 +168,7 @@ export class Site implements RequestRuntime {
       ending = Promise.reject(e);
     }
     if (ending || this.hasWorkAfterResponse(req)) return this.complete(req, output, result, ending);
+    limitUnreadBody(req, output.raw);
   }
 
   /**
@@ -193,6 +195,7 @@ export class Site implements RequestRuntime {
         }
       }
     }
+    limitUnreadBody(req, output.raw);
     if (this.hasWorkAfterResponse(req)) {
       await output.whenFinished();
       await this.afterResponse(req);

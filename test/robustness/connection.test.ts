@@ -3,6 +3,8 @@
  * hanging. Each case replays an attack or a handler fault on real sockets against a real
  * server, then checks that the server still answers normal requests.
  */
+import * as net from "node:net";
+import { startBackend, type Backend } from "../proxy/backend";
 import { rawExchange, statusOf } from "../helpers/raw-http";
 import { request, startSite, type TestSite } from "../helpers/site";
 
@@ -37,6 +39,27 @@ export async function handler(req: Request): Promise<number> {
   return redirect(req, decodeURIComponent(req.args ?? ""));
 }
 `,
+  "app/echo.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const body = await req.read();
+  await req.write("got " + body.length);
+  return OK;
+}
+`,
+  "app/form.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const form = await req.form();
+  await req.write("fields " + form.keys().length);
+  return OK;
+}
+`,
+  "app/slow.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await req.write("slow");
+  return OK;
+}
+`,
   "app/note.ts": `import { OK, type Request } from "tsmod";
 export async function handler(req: Request): Promise<number> {
   req.logError("note " + req.uri + " from the handler \\u001b[2J");
@@ -46,9 +69,23 @@ export async function handler(req: Request): Promise<number> {
 `,
 };
 
-const config = `ServerName robust.test
+const config = (backend: Backend) => `ServerName robust.test
 DocumentRoot @DIR@/htdocs
 Timeout 2
+RequestReadTimeout header=1-4,MinRate=200 body=1,MinRate=200
+ProxyPass /proxied ${backend.url}/
+<Location /echo>
+  SetHandler tsmod
+  TsHandler app/echo
+</Location>
+<Location /form>
+  SetHandler tsmod
+  TsHandler app/form
+</Location>
+<Location /slow>
+  SetHandler tsmod
+  TsHandler app/slow
+</Location>
 <Location /bad>
   SetHandler tsmod
   TsHandler app/bad
@@ -70,19 +107,28 @@ Redirect /old /new
 `;
 
 let site: TestSite;
+let backend: Backend;
 beforeAll(async () => {
-  site = await startSite(config, files);
+  backend = await startBackend((req, res) => {
+    let length = 0;
+    req.on("data", (c: Buffer) => (length += c.length));
+    req.on("end", () => res.end(`backend got ${length}`));
+  });
+  site = await startSite(config(backend), files);
 });
-afterAll(() => site.close());
+afterAll(async () => {
+  await site.close();
+  await backend.close();
+});
 
 afterEach(async () => {
   const r = await request(site, "/hello.txt");
   expect([r.status, r.body]).toEqual([200, "hello\n"]);
 });
 
-/** The statuses of every response in a raw answer, in order. */
+/** The statuses of every response in a raw answer, in order (a body need not end in a newline). */
 function statuses(text: string): number[] {
-  return [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+  return [...text.matchAll(/HTTP\/1\.1 (\d{3}) [A-Z]/g)].map((m) => Number(m[1]));
 }
 
 describe("a pipelined request followed by an Upgrade in one packet", () => {
@@ -94,6 +140,13 @@ describe("a pipelined request followed by an Upgrade in one packet", () => {
     expect(statuses(r.text)).toEqual([200, 400]);
     expect(r.text).toContain("hello\n");
     expect(r.text).toContain("must not be pipelined");
+    expect(r.closed).toBe(true);
+  });
+
+  test("the first request is answered even when its handler takes a while", async () => {
+    const r = await rawExchange(site.port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    expect(statuses(r.text)).toEqual([200, 400]);
+    expect(r.text).toContain("slow");
     expect(r.closed).toBe(true);
   });
 
@@ -172,5 +225,96 @@ describe("Locations never leave the site by accident", () => {
     expect(r.closed).toBe(true);
     const good = await request(site, "/old/x", { host: "robust.test:8080" });
     expect([good.status, good.headers.location]).toEqual([302, "http://robust.test:8080/new/x"]);
+  });
+});
+
+interface Trickled {
+  readonly text: string;
+  readonly closed: boolean;
+  readonly ms: number;
+}
+
+/**
+ * Sends `head`, then `body` in pieces of `piece` bytes every `everyMs`, until everything is
+ * sent and answered or the server closes the connection; gives up (closed: false) after `capMs`.
+ */
+function trickle(head: string, body: string, piece: number, everyMs: number, capMs = 6000): Promise<Trickled> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const sock = net.connect(site.port, "127.0.0.1");
+    let text = "";
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (closed: boolean) => {
+      clearInterval(timer);
+      clearTimeout(cap);
+      sock.destroy();
+      resolve({ text, closed, ms: Date.now() - started });
+    };
+    const cap = setTimeout(() => finish(false), capMs);
+    sock.on("data", (d) => (text += d.toString("latin1")));
+    sock.on("close", () => finish(true));
+    sock.on("error", () => undefined);
+    sock.on("connect", () => {
+      sock.write(head);
+      timer = setInterval(() => {
+        if (sent < body.length) {
+          sock.write(body.slice(sent, sent + piece));
+          sent += piece;
+        }
+      }, everyMs);
+    });
+  });
+}
+
+const post = (target: string, length: number, type = "application/octet-stream") =>
+  `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n\r\n`;
+
+describe("RequestReadTimeout: a body trickled below MinRate is cut off", () => {
+  const slow = "a".repeat(1000);
+
+  test.each([
+    ["a handler reading it", "/echo"],
+    ["a form", "/form"],
+    ["a proxied body", "/proxied/x"],
+  ])("%s: 408 and the connection closes", async (_what, target) => {
+    const type = target === "/form" ? "application/x-www-form-urlencoded" : "application/octet-stream";
+    const r = await trickle(post(target, slow.length, type), slow, 1, 50);
+    expect(statusOf(r.text)).toBe(408);
+    expect(r.closed).toBe(true);
+    expect(r.ms).toBeLessThan(4000);
+  });
+
+  test.each([
+    ["a static file (405) that never reads it", "/hello.txt"],
+    ["a handler that ignores it", "/note"],
+  ])("%s: answered at once, then the connection closes when the body is too slow", async (_what, target) => {
+    const r = await trickle(post(target, slow.length), slow, 1, 50);
+    expect([200, 405]).toContain(statusOf(r.text));
+    expect(r.closed).toBe(true);
+    expect(r.ms).toBeLessThan(4000);
+  });
+
+  test("a body sent at a good rate takes longer than the initial timeout and is read whole", async () => {
+    const body = "b".repeat(600);
+    const r = await trickle(post("/echo", body.length).replace("HTTP/1.1\r\n", "HTTP/1.1\r\nConnection: close\r\n"), body, 60, 200);
+    expect(statusOf(r.text)).toBe(200);
+    expect(r.text).toMatch(/got 600$/);
+    expect(r.ms).toBeGreaterThan(1000);
+  });
+});
+
+describe("RequestReadTimeout: headers", () => {
+  test("trickled below MinRate: 408 soon after the initial timeout, not at the maximum", async () => {
+    const r = await trickle("", `GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ${"s".repeat(1000)}\r\n\r\n`, 1, 50);
+    expect(statusOf(r.text)).toBe(408);
+    expect(r.closed).toBe(true);
+    expect(r.ms).toBeLessThan(3000);
+  });
+
+  test("sent at a good rate, they may take longer than the initial timeout", async () => {
+    const r = await trickle("", `GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Fast: ${"f".repeat(800)}\r\n\r\n`, 40, 100);
+    expect(statusOf(r.text)).toBe(200);
+    expect(r.ms).toBeGreaterThan(1000);
   });
 });

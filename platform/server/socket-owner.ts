@@ -5,11 +5,12 @@ import type { Socket } from "node:net";
 type OwnedSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 /**
- * Whether a response to an earlier request still owns `socket`: a client pipelined requests
- * and then one with `Upgrade`, which Node hands over while those are being answered.
+ * The response now being written on `socket`, or null between requests. Responses to
+ * pipelined requests wait in Node's queue behind it: a client that pipelined requests and
+ * then sent a malformed one, or one with `Upgrade`, is heard while those are being answered.
  */
-export function socketBusy(socket: Socket): boolean {
-  return Boolean((socket as OwnedSocket)._httpMessage);
+export function socketOwner(socket: Socket): ServerResponse | null {
+  return (socket as OwnedSocket)._httpMessage ?? null;
 }
 
 /**
@@ -18,7 +19,7 @@ export function socketBusy(socket: Socket): boolean {
  * listener, which runs before this one, so each step sees the next owner.
  */
 export function whenSocketFree(socket: Socket, then: () => void): void {
-  const owner = (socket as OwnedSocket)._httpMessage;
+  const owner = socketOwner(socket);
   if (socket.destroyed) return;
   if (!owner) return then();
   const next = () => {
