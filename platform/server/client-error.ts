@@ -1,10 +1,14 @@
+import type { Socket } from "node:net";
 import { HTTP_BAD_REQUEST, HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, HTTP_REQUEST_TIME_OUT, HTTP_REQUEST_URI_TOO_LARGE } from "../constants";
+import { hadRequest } from "./socket-addresses";
 
 /** A request Node's parser refused, as tsmod answers and logs it. */
 export interface ParserRefusal {
   readonly status: number;
   /** The whole response: status line, headers and a one-line reason. */
   readonly response: string;
+  /** The request line as the client sent it when that is known, else "" (logged as `-`). */
+  readonly requestLine: string;
 }
 
 const REASONS: Record<number, string> = {
@@ -15,7 +19,7 @@ const REASONS: Record<number, string> = {
 };
 
 /** The answer to a request Node's parser refused, with a reason for the client. */
-export function parserRefusal(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, limitRequestLine: number): ParserRefusal {
+export function parserRefusal(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket, limitRequestLine: number): ParserRefusal {
   let status = HTTP_BAD_REQUEST;
   let reason = `The request could not be parsed (${err.code ?? "malformed"}).`;
   if (err.code === "HPE_HEADER_OVERFLOW") {
@@ -33,5 +37,16 @@ export function parserRefusal(err: NodeJS.ErrnoException & { rawPacket?: Buffer 
     reason = "The request headers were not received in time (RequestReadTimeout, Timeout).";
   }
   const response = `HTTP/1.1 ${REASONS[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`;
-  return { status, response };
+  return { status, response, requestLine: status === HTTP_REQUEST_URI_TOO_LARGE ? "" : requestLine(err.rawPacket, socket) };
+}
+
+/**
+ * The first line of what the client sent, when the refused data is all the connection ever
+ * sent (else where the refused request began is not known).
+ */
+function requestLine(packet: Buffer | undefined, socket: Socket): string {
+  if (!packet || hadRequest(socket) || socket.bytesRead !== packet.length) return "";
+  const end = packet.indexOf(10);
+  if (end < 0) return "";
+  return packet.toString("latin1", 0, end > 0 && packet[end - 1] === 13 ? end - 1 : end);
 }

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING } from "../constants";
+import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_EXPECTATION_FAILED } from "../constants";
 import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
 import { parserRefusal } from "./client-error";
@@ -79,10 +79,13 @@ export class TsmodServer {
           connectionsCheckingInterval: Math.min(1000, Math.max(50, headersMs / 4)),
           keepAliveTimeout: main.keepAliveTimeout * 1000,
           maxHeaderSize: limits.maxHeaderSize,
+          // A request without Host is refused by the Site, which logs it like any other.
+          requireHostHeader: false,
         },
         (req, res) => this.serve(req, res),
       );
       srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
+      srv.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res, EXPECTATION_FAILED));
       srv.maxHeadersCount = limits.maxHeadersCount;
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
@@ -149,8 +152,8 @@ export class TsmodServer {
 
   /**
    * A request Node's parser refused (malformed, too large, headers too slow): it gets its error
-   * status once the responses before it on the connection are out, and the connection closes.
-   * Headers that are merely slow may first get the extra time
+   * status once the responses before it on the connection are out, the connection closes, and
+   * it is logged like any request. Headers that are merely slow may first get the extra time
    * they earned (RequestReadTimeout's MinRate). A broken body of a request being answered fails
    * that request instead, which is answered and logged as it ends.
    */
@@ -159,7 +162,7 @@ export class TsmodServer {
     if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" && this.headerTimeout.extend(socket, refuse)) return;
     const owner = socketOwner(socket);
     if (owner && !owner.req.complete) {
-      if (socket.writable && !owner.headersSent) socket.end(parserRefusal(err, this.site.config.main.limitRequestLine).response);
+      if (socket.writable && !owner.headersSent) socket.end(parserRefusal(err, socket, this.site.config.main.limitRequestLine).response);
       else socket.destroy();
       return;
     }
@@ -167,9 +170,14 @@ export class TsmodServer {
   }
 
   private refuseConnection(err: NodeJS.ErrnoException, socket: Socket): void {
-    const refusal = parserRefusal(err, this.site.config.main.limitRequestLine);
-    if (socket.writable) socket.end(refusal.response);
-    else socket.destroy();
+    const site = this.site;
+    const refusal = parserRefusal(err, socket, site.config.main.limitRequestLine);
+    let sent = 0;
+    if (socket.writable) {
+      socket.end(refusal.response);
+      sent = refusal.response.length;
+    } else socket.destroy();
+    site.logRefused(socket, refusal.status, refusal.requestLine, sent);
   }
 
   /** Runs `fn` for an event of `socket`; a fault there costs that connection only, never the server. */
@@ -254,6 +262,8 @@ export class TsmodServer {
     await this.site.close();
   }
 }
+
+const EXPECTATION_FAILED: Refusal = { status: HTTP_EXPECTATION_FAILED, reason: "The server supports no expectation other than 100-continue." };
 
 const PIPELINED_UPGRADE: Refusal = {
   status: 400,

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import { ConfigLookup, perDirConfig, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
@@ -11,6 +12,7 @@ import { handlersFor, runPipeline } from "./pipeline";
 import { parseHost } from "./host-header";
 import { singleRawHeader } from "./raw-header";
 import type { Refusal } from "./refusal";
+import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
@@ -110,7 +112,7 @@ export class Site implements RequestRuntime {
     // would hide a second Host header.
     const hostHeader = singleRawHeader(raw.rawHeaders, "host");
     const host = typeof hostHeader === "string" ? parseHost(hostHeader) : null;
-    const badHost = hostHeader === null || (hostHeader !== undefined && host === null);
+    const badHost = hostHeader === undefined ? raw.httpVersion === "1.1" : host === null;
     const vserver = this.matcher.match(badHost ? undefined : (hostHeader ?? undefined), addresses.localPort, addresses.localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
@@ -156,6 +158,40 @@ export class Site implements RequestRuntime {
     // One promise for both outcomes: `run`'s catch and a then would make two.
     if (typeof result === "object") return result.then((r) => this.respond(req, output, r), (e: unknown) => this.pipelineError(req, e).then((r) => this.respond(req, output, r)));
     return this.respond(req, output, result);
+  }
+
+  /**
+   * The access-log line of a request Node's parser refused before there was a request to run
+   * (a malformed head, headers too large or too slow): the client's address, the status, the
+   * bytes sent and the request line when it is known.
+   */
+  logRefused(socket: Socket, status: number, requestLine: string, bytesSent: number): void {
+    const addresses = socketAddresses(socket);
+    const vserver = this.matcher.match(undefined, addresses.localPort, addresses.localIp);
+    if (!this.accessLogs.logs(vserver)) return;
+    const entry = this.servers.get(vserver)!;
+    const raw = new IncomingMessage(socket);
+    const res = new ServerResponse(raw);
+    res.shouldKeepAlive = false;
+    const output = new Output(res);
+    output.bytesSent = bytesSent;
+    const init = {
+      raw,
+      state: this.newState(entry, vserver, output, raw, null),
+      server: entry.info,
+      connection: new Connection(raw, res, this.mainInfo, addresses),
+      method: "",
+      uri: "",
+      unparsedUri: "",
+      args: null,
+      hostname: vserver.serverName,
+      port: addresses.localPort,
+      isHttps: false,
+      prev: null,
+    };
+    const req = new RefusedRequest(init, requestLine);
+    req.status = status;
+    this.accessLogs.log(req, req);
   }
 
   /** Ends the response to a result, without a promise when it ends at once and nothing follows it. */
@@ -387,9 +423,10 @@ function lastOf(req: Request): Request {
   return r;
 }
 
-/** A 400 for more than one Host header (`null`) or a malformed one. */
+/** A 400 for a missing Host header (HTTP/1.1), more than one (`null`) or a malformed one. */
 function hostRefusal(hostHeader: string | null | undefined): Refusal {
-  if (typeof hostHeader !== "string") return { status: HTTP_BAD_REQUEST, reason: "The request has more than one Host header." };
+  if (hostHeader === undefined) return { status: HTTP_BAD_REQUEST, reason: "An HTTP/1.1 request must have a Host header." };
+  if (hostHeader === null) return { status: HTTP_BAD_REQUEST, reason: "The request has more than one Host header." };
   const shown = hostHeader.length > 100 ? `${hostHeader.slice(0, 100)}...` : hostHeader;
   return { status: HTTP_BAD_REQUEST, reason: `The Host header '${shown}' is not a valid host name with an optional port.` };
 }

@@ -3,10 +3,12 @@
  * hanging. Each case replays an attack or a handler fault on real sockets against a real
  * server, then checks that the server still answers normal requests.
  */
+import * as fs from "node:fs";
 import * as net from "node:net";
+import * as path from "node:path";
 import { startBackend, type Backend } from "../proxy/backend";
 import { rawExchange, statusOf } from "../helpers/raw-http";
-import { request, startSite, type TestSite } from "../helpers/site";
+import { request, startSite, waitFor, type TestSite } from "../helpers/site";
 
 const files = {
   "htdocs/hello.txt": "hello\n",
@@ -73,6 +75,8 @@ const config = (backend: Backend) => `ServerName robust.test
 DocumentRoot @DIR@/htdocs
 Timeout 2
 RequestReadTimeout header=1-4,MinRate=200 body=1,MinRate=200
+LogFormat "%a %>s \\"%r\\"" short
+CustomLog @DIR@/access.log short
 ProxyPass /proxied ${backend.url}/
 <Location /echo>
   SetHandler tsmod
@@ -316,5 +320,26 @@ describe("RequestReadTimeout: headers", () => {
     const r = await trickle("", `GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Fast: ${"f".repeat(800)}\r\n\r\n`, 40, 100);
     expect(statusOf(r.text)).toBe(200);
     expect(r.ms).toBeGreaterThan(1000);
+  });
+});
+
+describe("the access log has requests Node's parser refused", () => {
+  const accessLog = () => fs.readFileSync(path.join(site.dir, "access.log"), "utf8");
+
+  test.each([
+    ["a garbage request line", "GARBAGE\r\n\r\n", '400 "GARBAGE"'],
+    ["a request line over LimitRequestLine", `GET /${"p".repeat(70000)} HTTP/1.1\r\nHost: x\r\n\r\n`, '414 "-"'],
+    ["a missing Host", "GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n", '400 "GET /hello.txt HTTP/1.1"'],
+    ["a header line without a colon", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", '400 "GET /hello.txt HTTP/1.1"'],
+  ])("%s", async (_what, payload, logged) => {
+    const r = await rawExchange(site.port, payload);
+    expect(r.closed).toBe(true);
+    await waitFor(() => accessLog().includes(`127.0.0.1 ${logged}\n`));
+  });
+
+  test("headers that never complete: 408, logged with an unknown request line", async () => {
+    const r = await rawExchange(site.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n", 5000);
+    expect(statusOf(r.text)).toBe(408);
+    await waitFor(() => accessLog().includes('127.0.0.1 408 "-"\n'));
   });
 });
