@@ -18,7 +18,7 @@ import { hadRequest } from "./socket-addresses";
  */
 export class HeaderReadTimeout {
   private readonly extended = new Map<Socket, NodeJS.Timeout>();
-  /** Node's `headersTimeout`, in ms. */
+  /** Node's `headersTimeout`, in ms (0: none, when neither the stage nor `Timeout` limits headers). */
   readonly initialMs: number;
   private readonly timeoutMs: number;
 
@@ -26,8 +26,10 @@ export class HeaderReadTimeout {
     private readonly stage: ReadStage | null,
     timeoutSeconds: number,
   ) {
-    this.timeoutMs = timeoutSeconds * 1000;
-    this.initialMs = stage ? Math.min(stage.initial * 1000, this.timeoutMs) : this.timeoutMs;
+    // `Timeout 0`: no limit on silence.
+    this.timeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : Infinity;
+    const initial = Math.min(stage ? stage.initial * 1000 : Infinity, this.timeoutMs);
+    this.initialMs = initial === Infinity ? 0 : initial;
   }
 
   /**
@@ -52,7 +54,7 @@ export class HeaderReadTimeout {
         lastBytes = bytes;
         lastProgress = t;
       }
-      const due = Math.min(this.stageDue(start, bytes - base), this.timeoutMs > 0 ? lastProgress + this.timeoutMs : Infinity);
+      const due = Math.min(this.stageDue(start, bytes - base), lastProgress + this.timeoutMs);
       if (t >= due) return false;
       this.extended.set(socket, setTimeout(recheck, due - t));
       return true;

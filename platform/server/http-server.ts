@@ -2,7 +2,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_EXPECTATION_FAILED } from "../constants";
+import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
 import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
 import { parserRefusal } from "./client-error";
@@ -266,7 +266,7 @@ export class TsmodServer {
 const EXPECTATION_FAILED: Refusal = { status: HTTP_EXPECTATION_FAILED, reason: "The server supports no expectation other than 100-continue." };
 
 const PIPELINED_UPGRADE: Refusal = {
-  status: 400,
+  status: HTTP_BAD_REQUEST,
   reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
 };
 

@@ -337,6 +337,12 @@ describe("the access log has requests Node's parser refused", () => {
     await waitFor(() => accessLog().includes(`127.0.0.1 ${logged}\n`));
   });
 
+  test("an Expect other than 100-continue: 417, from tsmod and logged", async () => {
+    const r = await rawExchange(site.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nConnection: close\r\n\r\n");
+    expect(statusOf(r.text)).toBe(417);
+    await waitFor(() => accessLog().includes('127.0.0.1 417 "GET /hello.txt HTTP/1.1"\n'));
+  });
+
   test("headers that never complete: 408, logged with an unknown request line", async () => {
     const r = await rawExchange(site.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n", 5000);
     expect(statusOf(r.text)).toBe(408);
