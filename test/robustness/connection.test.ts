@@ -154,6 +154,13 @@ describe("a pipelined request followed by an Upgrade in one packet", () => {
     expect(r.closed).toBe(true);
   });
 
+  test("a malformed request pipelined behind one being answered waits for its answer, then gets a 400", async () => {
+    const r = await rawExchange(site.port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n");
+    expect(statuses(r.text)).toEqual([200, 400]);
+    expect(r.text).toContain("slow");
+    expect(r.closed).toBe(true);
+  });
+
   test("behind two pipelined requests as well", async () => {
     const get = "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
     const r = await rawExchange(site.port, get + get + "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
