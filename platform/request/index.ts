@@ -8,5 +8,5 @@ export { BodyDeadline, bodyDeadline } from "./body-deadline";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
 export type { RequestRuntime, RequestState, RequestExtensions, ExtensionsFactory } from "./request-state";
 export { parseBasicAuth } from "./basic-auth";
-export { redirect } from "./redirect";
+export { redirect, sameSiteLocation } from "./redirect";
 export type { SessionLike, JsonValue } from "./session-like";
