@@ -70,6 +70,10 @@ export const ErrorCode = {
   // --- graceful operations and workers (platform/cluster) ---
   WORKER_START: "TSMOD_WORKER_START",
   // --- end graceful operations and workers ---
+  // --- connection robustness (issue 17) ---
+  /** A handler set a header, status or status line Node cannot send (CR, LF, NUL, ...); answers 500. */
+  RESPONSE_HEAD_INVALID: "TSMOD_RESPONSE_HEAD_INVALID",
+  // --- end connection robustness ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -213,6 +213,19 @@ export interface AliasRule {
   readonly target: string;
 }
 
+/**
+ * One stage of `RequestReadTimeout` (mod_reqtimeout): the stage must complete within
+ * `initial` seconds of its first read, plus one second for every `minRate` bytes received,
+ * up to `max` seconds.
+ */
+export interface ReadStage {
+  readonly initial: number;
+  /** 0: the extensions have no upper limit. */
+  readonly max: number;
+  /** Bytes per second; 0: no extension. */
+  readonly minRate: number;
+}
+
 export interface ListenAddress {
   readonly host: string | undefined;
   readonly port: number;
@@ -230,6 +243,10 @@ export interface VirtualServer {
   aliases: AliasRule[];
   timeout: number;
   keepAliveTimeout: number;
+  /** `RequestReadTimeout header=...`; null when that stage is disabled (`header=0`). */
+  headerReadTimeout: ReadStage | null;
+  /** `RequestReadTimeout body=...`; null when that stage is disabled (`body=0`). */
+  bodyReadTimeout: ReadStage | null;
   limitRequestFields: number;
   limitRequestFieldSize: number;
   limitRequestLine: number;

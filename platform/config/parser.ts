@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { APLOG_WARNING } from "../constants";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
 import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
-import { Context, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
+import { Context, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
 import { readConfigFile } from "./config-file";
 import { expandInclude } from "./include-glob";
 import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
@@ -345,6 +345,8 @@ class ConfigBuilder {
       aliases: [],
       timeout: 60,
       keepAliveTimeout: 5,
+      headerReadTimeout: DEFAULT_HEADER_READ_TIMEOUT,
+      bodyReadTimeout: DEFAULT_BODY_READ_TIMEOUT,
       limitRequestFields: 100,
       limitRequestFieldSize: 8190,
       limitRequestLine: 8190,

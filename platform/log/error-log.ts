@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { APLOG_ERR } from "../constants";
+import { escapeErrorLogText } from "./escape";
 
 const LEVEL_NAMES = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"];
 
@@ -8,7 +9,10 @@ export type LogSink = string | ((line: string) => void);
 
 /**
  * Apache-format error log: `[time] [tsmod:level] [pid N] [client ip:port] message`. Writes go
- * through a stream and never block a request; lines above `LogLevel` are dropped early.
+ * through a stream and never block a request; lines above `LogLevel` are dropped early. A
+ * message of several lines (a stack trace) gets the prefix on every line, as mod_python logged
+ * tracebacks; control characters within a line are escaped (`\x1b`), so text a client or a
+ * handler supplied can neither drive a terminal nor forge a line.
  */
 export class ErrorLog {
   private readonly write: (line: string) => void;
@@ -37,7 +41,7 @@ export class ErrorLog {
     if (level > this.level) return;
     const name = LEVEL_NAMES[Math.max(0, Math.min(level, 7))];
     const prefix = `[${formatTime(new Date())}] [tsmod:${name}] [pid ${process.pid}]${client ? ` [client ${client}]` : ""} `;
-    this.write(message.split("\n").map((l) => prefix + l).join("\n") + "\n");
+    this.write(message.split("\n").map((l) => prefix + escapeErrorLogText(l)).join("\n") + "\n");
   }
 
   close(): Promise<void> {

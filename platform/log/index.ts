@@ -1,3 +1,4 @@
 export { ErrorLog, type LogSink } from "./error-log";
 export { AccessLogs } from "./access-log";
-export { compileLogFormat, escapeLogItem, PREDEFINED_LOG_FORMATS, type LogRecord } from "./log-format";
+export { compileLogFormat, PREDEFINED_LOG_FORMATS, type LogRecord } from "./log-format";
+export { escapeLogItem, escapeErrorLogText } from "./escape";

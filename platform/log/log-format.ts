@@ -1,4 +1,5 @@
 import type { Request } from "../request";
+import { escapeLogItem } from "./escape";
 
 /** What one access-log line is built from. */
 export interface LogRecord {
@@ -227,21 +228,4 @@ function strftime(format: string, d: Date): string {
         return whole;
     }
   });
-}
-
-/** Apache's `ap_escape_logitem`: quotes, backslashes and non-printable bytes escaped. */
-export function escapeLogItem(value: string): string {
-  if (!/[\x00-\x1f"\\\x7f-\uffff]/.test(value)) return value;
-  let out = "";
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
-    else if (code > 0x7f) for (const byte of Buffer.from(ch, code <= 0xff ? "latin1" : "utf8")) out += "\\x" + byte.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out;
 }

@@ -14,8 +14,9 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
     if (err.statusOverride) req.status = err.statusOverride;
     return err.result;
   }
-  // The filter chain has logged its failure with the filter's name.
-  if (err instanceof TsmodError && err.code === ErrorCode.FILTER_FAILED) return HTTP_INTERNAL_SERVER_ERROR;
+  // The filter chain has logged its failure with the filter's name, the output a refused
+  // response head with the header's.
+  if (err instanceof TsmodError && (err.code === ErrorCode.FILTER_FAILED || err.code === ErrorCode.RESPONSE_HEAD_INVALID)) return HTTP_INTERNAL_SERVER_ERROR;
   if (err instanceof TsmodError && err.code === ErrorCode.CLIENT_GONE) {
     req.logError(`${where}: ${err.message}`, APLOG_INFO);
     return DONE;

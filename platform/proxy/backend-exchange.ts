@@ -2,9 +2,10 @@ import * as http from "node:http";
 import type * as Https from "node:https";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE } from "../constants";
+import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_REQUEST_TIME_OUT } from "../constants";
 import { lazyModule } from "../lazy-module";
 import { bodyConsumed } from "../release-buffers";
+import type { BodyDeadline } from "../request";
 
 const https = lazyModule<typeof Https>("node:https");
 
@@ -45,6 +46,8 @@ export interface ExchangeInput {
   readonly body: IncomingMessage | null;
   /** `LimitRequestBody` for bodies without a Content-Length (0: none). */
   readonly bodyLimit: number;
+  /** The client body's time limit (`RequestReadTimeout`, `Timeout`), when there is a body. */
+  readonly bodyDeadline: BodyDeadline | null;
   /** An upgrade gets a connection of its own, which becomes the tunnel. */
   readonly upgrade: boolean;
 }
@@ -124,11 +127,16 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
     body.once("aborted", onAborted);
     body.once("error", onAborted);
     request.once("close", () => {
+      input.bodyDeadline?.stopWaiting();
       body.off("data", onData);
       body.off("aborted", onAborted);
       body.off("error", onAborted);
     });
     body.pipe(request);
+    input.bodyDeadline?.wait((e) => {
+      body.unpipe(request);
+      fail(HTTP_REQUEST_TIME_OUT, e.message);
+    });
   });
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR, OK } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
-import { bodyLimit, type Request } from "../request";
+import { bodyDeadline, bodyLimit, type Request } from "../request";
 import { exchange, type Exchange } from "./backend-exchange";
 import { backendRequestHeaders, copyResponseHeaders } from "./forward-headers";
 import { PROXY_FILENAME_PREFIX } from "./proxy-route";
@@ -43,11 +43,13 @@ export async function proxyRequest(req: Request): Promise<number> {
     timeoutMs: (dir.proxyTimeout ?? req.server.timeout) * 1000,
     body,
     bodyLimit: bodyLimit(dir),
+    bodyDeadline: body ? bodyDeadline(req) : null,
     upgrade: upgrade !== null,
   });
   if (result.kind === "failed") {
     req.notes.set("error-notes", result.reason);
-    req.logError(`${req.uri}: proxy: ${result.reason}`, APLOG_ERR);
+    // The client's own fault (a body too large or too slow) is no server error.
+    req.logError(`${req.uri}: proxy: ${result.reason}`, result.status < 500 ? APLOG_INFO : APLOG_ERR);
     // The client may still be sending a body nobody will read.
     if (body) req.errHeadersOut.set("Connection", "close");
     return result.status;
@@ -85,7 +87,13 @@ async function relayResponse(req: Request, result: Extract<Exchange, { kind: "re
   req.contentType = contentType;
   // With output filters (gzip, ...) the backend's length no longer holds: the body goes
   // through them, still streamed as it comes.
-  if (!output.startStreaming(contentLength)) await output.flush();
+  try {
+    if (!output.startStreaming(contentLength)) await output.flush();
+  } catch (e) {
+    // No response can start (a header Node refuses): the backend's is abandoned, not left open.
+    request.destroy();
+    throw e;
+  }
   try {
     for await (const chunk of response) await output.write(chunk as Buffer);
   } catch (e) {

@@ -1,11 +1,13 @@
 import type { Readable } from "node:stream";
 import { ErrorCode, TsmodError } from "../errors";
 import { bodyConsumed } from "../release-buffers";
+import type { BodyDeadline } from "./body-deadline";
 
 /**
  * Streams the request body for `req.read()`/`readline()`: chunked bodies are fine, memory
  * holds only what the handler asked for, `LimitRequestBody` is enforced while reading, and a
- * client that stops sending gets a 408 after `Timeout` instead of hanging the handler.
+ * client that sends too slowly (`RequestReadTimeout`) or stops (`Timeout`) gets a 408 instead
+ * of hanging the handler.
  */
 export class BodyReader {
   private pending: Buffer[] = [];
@@ -18,7 +20,7 @@ export class BodyReader {
     /** The client's body, or what the input filters make of it. */
     private readonly stream: Readable,
     private readonly limit: number,
-    private readonly timeoutMs: number,
+    private readonly deadline: BodyDeadline,
   ) {}
 
   /** Bytes taken from the client so far. */
@@ -99,6 +101,10 @@ export class BodyReader {
 
   private pull(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.deadline.expired) {
+      this.failure = this.deadline.expired;
+      return Promise.reject(this.failure);
+    }
     const broken = this.stream.errored;
     if (broken) {
       this.failure = broken instanceof TsmodError ? broken : new TsmodError(ErrorCode.BODY_ABORTED, "the client aborted the request body", 400);
@@ -116,7 +122,7 @@ export class BodyReader {
     return new Promise<void>((resolve, reject) => {
       const s = this.stream;
       const finish = (err?: TsmodError) => {
-        clearTimeout(timer);
+        this.deadline.stopWaiting();
         s.off("readable", onReadable);
         s.off("end", onEnd);
         s.off("aborted", onAborted);
@@ -137,19 +143,17 @@ export class BodyReader {
       };
       const onEnd = () => {
         this.done = true;
+        this.deadline.finish();
         finish();
       };
       const onAborted = () => finish(new TsmodError(ErrorCode.BODY_ABORTED, "the client aborted the request body", 400));
       // An input filter's failure (500) or a broken body it passed on keeps its own status.
       const onError = (err: unknown) => (err instanceof TsmodError ? finish(err) : onAborted());
-      const timer = setTimeout(
-        () => finish(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): no request body data received in time", 408)),
-        this.timeoutMs,
-      );
       s.on("readable", onReadable);
       s.once("end", onEnd);
       s.once("aborted", onAborted);
       s.once("error", onError);
+      this.deadline.wait(finish);
     });
   }
 

@@ -1,7 +1,9 @@
 import type { ServerResponse } from "node:http";
+import { APLOG_ERR } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import type { FilterChain, FilterTarget } from "../filters";
 import type { Table } from "../table";
+import { describeBadHead } from "./bad-head";
 
 /** What the output needs from the request whose headers it sends. */
 export interface ResponseHead {
@@ -16,6 +18,7 @@ export interface ResponseHead {
   prepareHeaders(): void;
   /** Called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
   startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null;
+  logError(message: string, level?: number): void;
 }
 
 /** For output whose handler set no type: never sniffed as HTML. */
@@ -61,6 +64,10 @@ export class Output {
   private filtersOff = false;
   /** `flush()` ran while filtering: stream from the filters' first output on. */
   private streaming = false;
+  /** Node refused the head: output fails with this until an error page replaces it (`discard`). */
+  private refusedHead: TsmodError | null = null;
+  /** Once a head was refused, whatever answers instead closes the connection. */
+  private closeAfter = false;
   bytesSent = 0;
   /** The request whose status and headers go out: the last one of an internal redirect chain. */
   head!: ResponseHead;
@@ -88,6 +95,7 @@ export class Output {
   /** Not `async`: a buffered write (the usual one) answers with one shared, settled promise. */
   write(data: string | Uint8Array): Promise<void> {
     if (this.ended) return Promise.reject(new TsmodError(ErrorCode.HEADERS_SENT, "write after the response was completed"));
+    if (this.refusedHead) return Promise.reject(this.refusedHead);
     // Strings stay strings while buffered: Node sends headers and a string body in one write.
     const chunk = typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
@@ -106,6 +114,7 @@ export class Output {
    */
   async flush(): Promise<void> {
     if (this.ended) return;
+    if (this.refusedHead) throw this.refusedHead;
     if (this.filters()) {
       this.streaming = true;
       if (this.buffered) await this.sendBuffered();
@@ -117,6 +126,7 @@ export class Output {
   /** Drops output that has not gone out yet (an error page replaces it). */
   discard(): boolean {
     if (this.sent) return false;
+    this.refusedHead = null;
     this.chunks = [];
     this.buffered = 0;
     this.chain?.cancel();
@@ -127,11 +137,13 @@ export class Output {
 
   /**
    * Completes the response. Throws (rejects) with the filter failure when an output filter
-   * failed before anything was sent: the caller answers with an error page instead. Without
-   * output filters there is nothing to wait for, and no promise.
+   * failed before anything was sent, and with a `RESPONSE_HEAD_INVALID` error when Node refused
+   * the head: the caller answers with an error page instead. Without output filters there is
+   * nothing to wait for, and no promise.
    */
   end(): Promise<void> | undefined {
     if (this.ended) return undefined;
+    if (this.refusedHead) throw this.refusedHead;
     const chain = this.filters();
     if (chain) return this.endFiltered(chain);
     this.complete();
@@ -279,9 +291,46 @@ export class Output {
     if (contentLength !== null && !hasNoBody(h.status) && !hasHeader(out, err, res, "content-length") && !hasHeader(out, err, res, "transfer-encoding")) {
       flat.push("Content-Length", String(contentLength));
     }
-    if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
-    else res.writeHead(h.status, flat);
+    if (this.closeAfter) flat.push("Connection", "close");
+    try {
+      if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
+      else res.writeHead(h.status, flat);
+    } catch (e) {
+      if (res.headersSent) throw e;
+      this.headRefused(flat, e, contentLength);
+      return;
+    }
     this.sentHeaders = flat;
+    this.sent = true;
+  }
+
+  /**
+   * Node refused the head: a header, the status or the status line holds what HTTP cannot
+   * carry (CR, LF, NUL, a character above U+00FF). As Apache's `check_headers`: logged with
+   * the header's name, the response's headers dropped, and a 500 error thrown for an error
+   * page to replace the output; the connection closes after it. If the error response's own
+   * head is refused too (a `Header` rule), a bare 500 goes out instead.
+   */
+  private headRefused(flat: string[], error: unknown, contentLength: number | null): void {
+    const h = this.head;
+    const message = describeBadHead(h.status, h.statusLine, flat, error);
+    h.logError(message, APLOG_ERR);
+    h.headersOut.clear();
+    h._errHeaders?.clear();
+    h.contentType = null;
+    h.statusLine = null;
+    if (!this.closeAfter) {
+      this.closeAfter = true;
+      this.chunks = [];
+      this.buffered = 0;
+      this.refusedHead = new TsmodError(ErrorCode.RESPONSE_HEAD_INVALID, message, 500);
+      throw this.refusedHead;
+    }
+    h.status = 500;
+    const bare = ["Content-Type", "text/html; charset=utf-8", "Connection", "close"];
+    if (contentLength !== null) bare.push("Content-Length", String(contentLength));
+    this.raw.writeHead(500, "Internal Server Error", bare);
+    this.sentHeaders = bare;
     this.sent = true;
   }
 

@@ -5,6 +5,7 @@ import type { DirConfig } from "../config/model";
 import { ErrorCode, TsmodError } from "../errors";
 import { requestBody } from "../filters";
 import { DEFAULT_FORM_LIMITS, parseForm, parseQueryForm, type FieldStorage, type FormLimits } from "../forms";
+import { bodyDeadline } from "./body-deadline";
 import { bodyLimit } from "./body-limit";
 import type { Request } from "./request";
 
@@ -52,15 +53,16 @@ export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
  */
 export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
   const s = req._state;
-  return (s.form ??= parseRequestForm(req, bodyLimit(s.dir), req.server.timeout * 1000));
+  return (s.form ??= parseRequestForm(req, bodyLimit(s.dir)));
 }
 
 /**
  * Parses a request's form: the query string, then an urlencoded or multipart body. Uploads
- * go to temporary files removed when the request ends. A body that stalls for `Timeout`
- * seconds answers 408. A GET or HEAD form is returned as it is, without a promise.
+ * go to temporary files removed when the request ends. A body that arrives too slowly
+ * (`RequestReadTimeout`) or stalls for `Timeout` answers 408. A GET or HEAD form is returned
+ * as it is, without a promise.
  */
-function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): FieldStorage | Promise<FieldStorage> {
+function parseRequestForm(req: Request, bodyLimit: number): FieldStorage | Promise<FieldStorage> {
   try {
     const body = req._state.body;
     if (body && body.bytesRead > 0) {
@@ -71,14 +73,14 @@ function parseRequestForm(req: Request, bodyLimit: number, timeoutMs: number): F
     }
     // GET and HEAD forms are their query string, parsed at once: no header is looked at (the
     // publisher's and PSP's usual request), no stall timer, no temporary file to dispose of.
-    if (req.method !== "GET" && req.method !== "HEAD") return parseBodyForm(req, bodyLimit, timeoutMs);
+    if (req.method !== "GET" && req.method !== "HEAD") return parseBodyForm(req, bodyLimit);
     return parseQueryForm(req.args || null, formSettings(req._state.dir, bodyLimit));
   } catch (e) {
     return Promise.reject(e);
   }
 }
 
-async function parseBodyForm(req: Request, bodyLimit: number, timeoutMs: number): Promise<FieldStorage> {
+async function parseBodyForm(req: Request, bodyLimit: number): Promise<FieldStorage> {
   const state = req._state;
   // The settings are the parser's options as they stand (made once per merged configuration).
   const options = formSettings(state.dir, bodyLimit);
@@ -97,20 +99,13 @@ async function parseBodyForm(req: Request, bodyLimit: number, timeoutMs: number)
   };
   if (!body) return parseForm(input, options);
   const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const stall = () => abort.abort(new TsmodError(ErrorCode.BODY_TIMEOUT, "Client read error (Timeout?): the form body stopped arriving", 408));
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(stall, timeoutMs);
-  };
-  touch();
-  raw.on("data", touch);
+  const deadline = bodyDeadline(req);
+  deadline.wait((e) => abort.abort(e));
   try {
     const form = await parseForm(input, { ...options, signal: abort.signal });
     req.registerCleanup(() => form.dispose());
     return form;
   } finally {
-    clearTimeout(timer);
-    raw.off("data", touch);
+    deadline.stopWaiting();
   }
 }

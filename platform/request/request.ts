@@ -15,6 +15,7 @@ import { parseBasicAuth } from "./basic-auth";
 import { requestSecret } from "./request-cookies";
 import { bodyLimit } from "./body-limit";
 import { readForm } from "./request-form";
+import { bodyDeadline } from "./body-deadline";
 import { BodyReader } from "./body-reader";
 import type { Output, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
@@ -256,7 +257,7 @@ export class Request implements ResponseHead {
 
   private get body(): BodyReader {
     const s = this._state;
-    s.body ??= new BodyReader(requestBody(this), bodyLimit(s.dir), this.server.timeout * 1000);
+    s.body ??= new BodyReader(requestBody(this), bodyLimit(s.dir), bodyDeadline(this));
     return s.body;
   }
 

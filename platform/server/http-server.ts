@@ -2,10 +2,14 @@ import * as http from "node:http";
 import * as net from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING } from "../constants";
+import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
 import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
 import { ConfigErrors } from "../errors";
+import { parserRefusal } from "./client-error";
+import { HeaderReadTimeout } from "./header-read-timeout";
 import { InFlight } from "./in-flight";
+import { socketOwner, whenSocketFree } from "./socket-owner";
+import type { Refusal } from "./refusal";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 import { holdTickShape } from "./tick-shape";
@@ -28,6 +32,8 @@ export class TsmodServer {
   private readonly inFlight = new InFlight<Site>();
   private closing: Promise<void> | null = null;
   private reloading: Promise<boolean> = Promise.resolve(true);
+  /** The main server's `RequestReadTimeout header=...` at start (Node's parser applies it). */
+  private readonly headerTimeout: HeaderReadTimeout;
   site: Site;
 
   private constructor(
@@ -36,6 +42,7 @@ export class TsmodServer {
     config: ServerConfig,
   ) {
     this.site = new Site(config, options);
+    this.headerTimeout = new HeaderReadTimeout(config.main.headerReadTimeout, config.main.timeout);
   }
 
   /** Loads the configuration (throws `ConfigErrors`; `config` when the caller loaded it) and starts listening. */
@@ -62,29 +69,29 @@ export class TsmodServer {
     const main = cfg.main;
     const limits = nodeParserLimits([main, ...cfg.vhosts]);
     for (const addr of cfg.listen) {
+      const headersMs = this.headerTimeout.initialMs;
       const srv = http.createServer(
         {
           requestTimeout: 0,
-          // Slowloris: headers not complete within Timeout are cut off; checked often enough
-          // that a short Timeout is honoured closely.
-          headersTimeout: main.timeout * 1000,
-          connectionsCheckingInterval: Math.min(1000, Math.max(50, main.timeout * 250)),
+          // Slowloris: headers not complete within the header stage of RequestReadTimeout are
+          // cut off (see HeaderReadTimeout); checked often enough that a short one is honoured closely.
+          headersTimeout: headersMs,
+          connectionsCheckingInterval: Math.min(1000, Math.max(50, headersMs / 4)),
           keepAliveTimeout: main.keepAliveTimeout * 1000,
           maxHeaderSize: limits.maxHeaderSize,
+          // A request without Host is refused by the Site, which logs it like any other.
+          requireHostHeader: false,
         },
         (req, res) => this.serve(req, res),
       );
       srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
+      srv.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res, EXPECTATION_FAILED));
       srv.maxHeadersCount = limits.maxHeadersCount;
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
         s.once("close", () => this.sockets.delete(s));
       });
-      srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-        if (!socket.writable) return socket.destroy();
-        const [status, reason] = clientErrorStatus(err, main.limitRequestLine);
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
-      });
+      srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => this.guarded(socket, () => this.clientError(err, socket)));
       await new Promise<void>((resolve, reject) => {
         srv.once("error", reject);
         srv.listen(addr.port, addr.host, () => {
@@ -96,12 +103,13 @@ export class TsmodServer {
     }
   }
 
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private serve(req: http.IncomingMessage, res: http.ServerResponse, refusal?: Refusal): void {
+    this.headerTimeout.completed(req.socket);
     if (this.closing) res.setHeader("Connection", "close");
     const site = this.site;
     let work: Promise<void> | void;
     try {
-      work = site.handle(req, res);
+      work = site.handle(req, res, refusal);
     } catch {
       // `handle` answers every request itself, errors included; reaching here is a fault in
       // tsmod, which must cost this connection only, never the server.
@@ -116,15 +124,70 @@ export class TsmodServer {
    * through every phase with a response object of its own, so access and auth handlers guard
    * it like any request; a `ProxyPass` backend may then take the connection over (see
    * `proxy/`). Any other answer goes out as a normal response that closes the connection.
+   *
+   * An upgrade pipelined behind requests still being answered cannot take the connection
+   * over: those requests are answered first, then it gets a 400 and the connection closes.
    */
   private upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
-    socket.on("error", () => socket.destroy());
-    if (head.length) socket.unshift(head);
-    const res = new http.ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket);
-    res.once("finish", () => socket.end());
-    this.serve(req, res);
+    this.headerTimeout.completed(socket);
+    this.guarded(socket, () => {
+      socket.on("error", () => socket.destroy());
+      const res = new http.ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.once("finish", () => socket.end());
+      if (!socketOwner(socket)) {
+        if (head.length) socket.unshift(head);
+        res.assignSocket(socket);
+        this.serve(req, res);
+        return;
+      }
+      whenSocketFree(socket, () =>
+        this.guarded(socket, () => {
+          res.assignSocket(socket);
+          this.serve(req, res, PIPELINED_UPGRADE);
+        }),
+      );
+    });
+  }
+
+  /**
+   * A request Node's parser refused (malformed, too large, headers too slow): it gets its error
+   * status once the responses before it on the connection are out, the connection closes, and
+   * it is logged like any request. Headers that are merely slow may first get the extra time
+   * they earned (RequestReadTimeout's MinRate). A broken body of a request being answered fails
+   * that request instead, which is answered and logged as it ends.
+   */
+  private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    const refuse = () => this.guarded(socket, () => this.refuseConnection(err, socket));
+    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" && this.headerTimeout.extend(socket, refuse)) return;
+    const owner = socketOwner(socket);
+    if (owner && !owner.req.complete) {
+      if (socket.writable && !owner.headersSent) socket.end(parserRefusal(err, socket, this.site.config.main.limitRequestLine).response);
+      else socket.destroy();
+      return;
+    }
+    whenSocketFree(socket, refuse);
+  }
+
+  private refuseConnection(err: NodeJS.ErrnoException, socket: Socket): void {
+    const site = this.site;
+    const refusal = parserRefusal(err, socket, site.config.main.limitRequestLine);
+    let sent = 0;
+    if (socket.writable) {
+      socket.end(refusal.response);
+      sent = refusal.response.length;
+    } else socket.destroy();
+    site.logRefused(socket, refusal.status, refusal.requestLine, sent);
+  }
+
+  /** Runs `fn` for an event of `socket`; a fault there costs that connection only, never the server. */
+  private guarded(socket: Socket, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.site.errorLog.log(`connection dropped after an internal error: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      socket.destroy();
+    }
   }
 
   /**
@@ -200,6 +263,13 @@ export class TsmodServer {
   }
 }
 
+const EXPECTATION_FAILED: Refusal = { status: HTTP_EXPECTATION_FAILED, reason: "The server supports no expectation other than 100-continue." };
+
+const PIPELINED_UPGRADE: Refusal = {
+  status: HTTP_BAD_REQUEST,
+  reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
+};
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -210,16 +280,4 @@ function loadServerConfig(configFile: string, options: ServerOptions): ServerCon
 
 function sameListen(a: ListenAddress[], b: ListenAddress[]): boolean {
   return a.length === b.length && a.every((x, i) => x.host === b[i].host && x.port === b[i].port);
-}
-
-/** The answer to a request Node's parser refused, with a reason for the client. */
-function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, limitRequestLine: number): [string, string] {
-  if (err.code === "HPE_HEADER_OVERFLOW") {
-    // The overflow is the request line's own when that line alone is over LimitRequestLine.
-    const lineEnd = err.rawPacket?.indexOf(10) ?? -1;
-    if (err.rawPacket && (lineEnd < 0 || lineEnd > limitRequestLine)) return ["414 URI Too Long", "The request line exceeds LimitRequestLine."];
-    return ["431 Request Header Fields Too Large", "The request headers exceed the server's limit."];
-  }
-  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return ["408 Request Timeout", "The request headers were not received within Timeout."];
-  return ["400 Bad Request", `The request could not be parsed (${err.code ?? "malformed"}).`];
 }

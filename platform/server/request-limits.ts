@@ -1,11 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, HTTP_REQUEST_URI_TOO_LARGE } from "../constants";
 import type { VirtualServer } from "../config/model";
-
-export interface LimitViolation {
-  readonly status: number;
-  readonly reason: string;
-}
+import type { Refusal } from "./refusal";
 
 /**
  * `LimitRequestLine`, `LimitRequestFields` and `LimitRequestFieldSize` for the matched
@@ -13,7 +9,7 @@ export interface LimitViolation {
  * these exact checks give the 414/431 with a reason Apache would (Node only truncates the
  * header list silently).
  */
-export function checkRequestLimits(raw: IncomingMessage, server: VirtualServer): LimitViolation | null {
+export function checkRequestLimits(raw: IncomingMessage, server: VirtualServer): Refusal | null {
   const lineLength = (raw.method ?? "").length + (raw.url ?? "").length + raw.httpVersion.length + 7;
   if (server.limitRequestLine > 0 && lineLength > server.limitRequestLine) {
     return { status: HTTP_REQUEST_URI_TOO_LARGE, reason: `The request line (${lineLength} bytes) exceeds LimitRequestLine (${server.limitRequestLine} bytes).` };

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import { ConfigLookup, perDirConfig, type ServerConfig, type VirtualServer } from "../config";
 import { ErrorCode, TsmodError } from "../errors";
@@ -8,10 +9,14 @@ import { PHASES, reportError, runPhase } from "../phases";
 import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { handlersFor, runPipeline } from "./pipeline";
-import { rawHeader } from "./raw-header";
+import { parseHost } from "./host-header";
+import { singleRawHeader } from "./raw-header";
+import type { Refusal } from "./refusal";
+import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
+import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
 
 export interface SiteOptions {
@@ -104,12 +109,16 @@ export class Site implements RequestRuntime {
   /**
    * Answers one client request; never throws or rejects. A request whose every step answered
    * at once, with nothing to do after the response, is complete on return: no promise.
+   * A `refusal` answers it with that error without running any phase.
    */
-  handle(raw: IncomingMessage, res: ServerResponse): Promise<void> | void {
+  handle(raw: IncomingMessage, res: ServerResponse, refusal?: Refusal): Promise<void> | void {
     const addresses = socketAddresses(raw.socket);
-    // From rawHeaders: `raw.headers` would build a second header object on every request.
-    const host = rawHeader(raw.rawHeaders, "host");
-    const vserver = this.matcher.match(host, addresses.localPort, addresses.localIp);
+    // From rawHeaders: `raw.headers` would build a second header object on every request, and
+    // would hide a second Host header.
+    const hostHeader = singleRawHeader(raw.rawHeaders, "host");
+    const host = typeof hostHeader === "string" ? parseHost(hostHeader) : null;
+    const badHost = hostHeader === undefined ? raw.httpVersion === "1.1" : host === null;
+    const vserver = this.matcher.match(badHost ? undefined : (hostHeader ?? undefined), addresses.localPort, addresses.localIp);
     const entry = this.servers.get(vserver)!;
     const output = new Output(res);
     let parsed: ParsedUri;
@@ -120,7 +129,6 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const { hostname, port } = hostAndPort(host, vserver.serverName, addresses.localPort);
     const connection = new Connection(raw, res, this.mainInfo, addresses);
     const req = new Request({
       raw,
@@ -131,17 +139,17 @@ export class Site implements RequestRuntime {
       uri: parsed.uri,
       unparsedUri: raw.url ?? "/",
       args: parsed.args,
-      hostname,
-      port,
+      hostname: host?.name || vserver.serverName,
+      port: host && host.port >= 0 ? host.port : addresses.localPort,
       isHttps: false,
       prev: null,
     });
     output.head = req;
     let result: number | Promise<number>;
-    const violation = checkRequestLimits(raw, vserver);
-    if (violation) {
-      req.notes.set("error-notes", violation.reason);
-      result = violation.status;
+    const refused = refusal ?? checkRequestLimits(raw, vserver) ?? (badHost ? hostRefusal(hostHeader) : null);
+    if (refused) {
+      req.notes.set("error-notes", refused.reason);
+      result = refused.status;
     } else if (badUri) {
       req.notes.set("error-notes", badUri.message);
       result = badUri.status || HTTP_BAD_REQUEST;
@@ -157,6 +165,40 @@ export class Site implements RequestRuntime {
     return this.respond(req, output, result);
   }
 
+  /**
+   * The access-log line of a request Node's parser refused before there was a request to run
+   * (a malformed head, headers too large or too slow): the client's address, the status, the
+   * bytes sent and the request line when it is known.
+   */
+  logRefused(socket: Socket, status: number, requestLine: string, bytesSent: number): void {
+    const addresses = socketAddresses(socket);
+    const vserver = this.matcher.match(undefined, addresses.localPort, addresses.localIp);
+    if (!this.accessLogs.logs(vserver)) return;
+    const entry = this.servers.get(vserver)!;
+    const raw = new IncomingMessage(socket);
+    const res = new ServerResponse(raw);
+    res.shouldKeepAlive = false;
+    const output = new Output(res);
+    output.bytesSent = bytesSent;
+    const init = {
+      raw,
+      state: this.newState(entry, vserver, output, raw, null),
+      server: entry.info,
+      connection: new Connection(raw, res, this.mainInfo, addresses),
+      method: "",
+      uri: "",
+      unparsedUri: "",
+      args: null,
+      hostname: vserver.serverName,
+      port: addresses.localPort,
+      isHttps: false,
+      prev: null,
+    };
+    const req = new RefusedRequest(init, requestLine);
+    req.status = status;
+    this.accessLogs.log(req, req);
+  }
+
   /** Ends the response to a result, without a promise when it ends at once and nothing follows it. */
   private respond(req: Request, output: Output, result: number): Promise<void> | void {
     if (result !== OK && result !== DONE) return this.complete(req, output, result);
@@ -167,6 +209,7 @@ export class Site implements RequestRuntime {
       ending = Promise.reject(e);
     }
     if (ending || this.hasWorkAfterResponse(req)) return this.complete(req, output, result, ending);
+    limitUnreadBody(req, output.raw);
   }
 
   /**
@@ -180,10 +223,11 @@ export class Site implements RequestRuntime {
       const end = ending ?? output.end();
       if (end) await end;
     } catch (e) {
-      if (!isFilterFailure(e) || output.headersSent) {
+      if (!isLoggedOutputFailure(e) || output.headersSent) {
         this.errorLog.log(`completing the response failed: ${(e as Error).message}`, APLOG_INFO);
       } else {
-        // An output filter failed before the first byte (it is logged): an error page instead.
+        // An output filter failed, or Node refused the head, before the first byte (it is
+        // logged): an error page instead.
         await this.sendError(lastOf(req), HTTP_INTERNAL_SERVER_ERROR);
         try {
           await output.end();
@@ -192,6 +236,7 @@ export class Site implements RequestRuntime {
         }
       }
     }
+    limitUnreadBody(req, output.raw);
     if (this.hasWorkAfterResponse(req)) {
       await output.whenFinished();
       await this.afterResponse(req);
@@ -341,8 +386,8 @@ export class Site implements RequestRuntime {
   }
 }
 
-function isFilterFailure(e: unknown): boolean {
-  return e instanceof TsmodError && e.code === ErrorCode.FILTER_FAILED;
+function isLoggedOutputFailure(e: unknown): boolean {
+  return e instanceof TsmodError && (e.code === ErrorCode.FILTER_FAILED || e.code === ErrorCode.RESPONSE_HEAD_INVALID);
 }
 
 /**
@@ -383,26 +428,10 @@ function lastOf(req: Request): Request {
   return r;
 }
 
-/** The host and port the client addressed (Apache's `UseCanonicalName Off`). */
-function hostAndPort(host: string | undefined, fallback: string, localPort: number): { hostname: string; port: number } {
-  if (!host) return { hostname: fallback, port: localPort };
-  const close = host.startsWith("[") ? host.indexOf("]") : -1;
-  const colon = host.indexOf(":", close + 1);
-  const name = colon < 0 ? host : host.slice(0, colon);
-  const port = colon < 0 || colon === host.length - 1 ? localPort : digits(host, colon + 1);
-  if (port < 0 || (close < 0 && name.includes("]"))) return { hostname: fallback, port: localPort };
-  const hostname = close > 0 ? name.slice(1, close) : name;
-  return { hostname: hostname || fallback, port };
+/** A 400 for a missing Host header (HTTP/1.1), more than one (`null`) or a malformed one. */
+function hostRefusal(hostHeader: string | null | undefined): Refusal {
+  if (hostHeader === undefined) return { status: HTTP_BAD_REQUEST, reason: "An HTTP/1.1 request must have a Host header." };
+  if (hostHeader === null) return { status: HTTP_BAD_REQUEST, reason: "The request has more than one Host header." };
+  const shown = hostHeader.length > 100 ? `${hostHeader.slice(0, 100)}...` : hostHeader;
+  return { status: HTTP_BAD_REQUEST, reason: `The Host header '${shown}' is not a valid host name with an optional port.` };
 }
-
-/** The number `text` spells from `start` on in decimal digits only, or -1. */
-function digits(text: string, start: number): number {
-  let n = 0;
-  for (let i = start; i < text.length; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-

@@ -25,3 +25,8 @@ export function socketAddresses(socket: Socket): SocketAddresses {
   }
   return addresses;
 }
+
+/** Whether a request has come on this connection (its addresses were read for it). */
+export function hadRequest(socket: Socket): boolean {
+  return known.has(socket);
+}

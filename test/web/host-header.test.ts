@@ -1,9 +1,10 @@
 /*
  * req.hostname and req.port come from the Host header the client sent (Apache's
- * UseCanonicalName Off): a name with or without a port, an IPv6 literal, and, when the header
- * is malformed, the virtual host's ServerName with the port the connection came in on.
+ * UseCanonicalName Off): a name with or without a port, an IPv6 literal; without a name, the
+ * virtual host's ServerName with the port the connection came in on. A malformed Host header,
+ * or more than one, is a 400 (Apache's HttpProtocolOptions Strict).
  */
-import { rawExchange } from "../helpers/raw-http";
+import { rawExchange, statusOf } from "../helpers/raw-http";
 import { startSite, type TestSite } from "../helpers/site";
 
 const files = {
@@ -40,9 +41,46 @@ test.each([
   ["example.com:0080", "example.com|80"],
   ["[::1]:9000", "::1|9000"],
   ["[::1]", "::1|LOCAL"],
-  ["example.com:80a", "canonical.test|LOCAL"],
-  ["example.com:-1", "canonical.test|LOCAL"],
-  ["exa]mple.com:81", "canonical.test|LOCAL"],
+  ["[2001:DB8::1]:443", "2001:DB8::1|443"],
+  ["", "canonical.test|LOCAL"],
+  ["my_host-1.Example.COM", "my_host-1.Example.COM|LOCAL"],
+  ["example.com.", "example.com.|LOCAL"],
+  ["10.0.0.1:65535", "10.0.0.1|65535"],
+  ["localhost", "localhost|LOCAL"],
 ])("Host: %s gives %s", async (host, expected) => {
   expect(await seen(host)).toBe(expected.replace("LOCAL", String(site.port)));
+});
+
+test.each([
+  "evil.example/x?",
+  "evil.example\\x",
+  "user@evil.example",
+  "%65vil.example",
+  "exa]mple.com:81",
+  "example.com:80a",
+  "example.com:-1",
+  "example.com:65536",
+  "a..b",
+  "12345",
+  "1.2.3.4.5",
+  "01.2.3.4",
+  "256.1.1.1",
+  "example.1com",
+  "[::1",
+  "[::1]x",
+  "[fe80::1%25eth0]",
+  "[not:an:address]",
+  ":80",
+  "a b",
+])("Host: %s is a 400, and the connection closes", async (host) => {
+  const { text, closed } = await rawExchange(site.port, `GET /where HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  expect(statusOf(text)).toBe(400);
+  expect(text).toContain("is not a valid host name");
+  expect(closed).toBe(true);
+});
+
+test("two Host headers are a 400", async () => {
+  const { text } = await rawExchange(site.port, "GET /where HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n");
+  expect(statusOf(text)).toBe(400);
+  expect(text).toContain("more than one Host header");
 });

@@ -1,7 +1,8 @@
 /*
  * Request limits and timeouts: LimitRequestBody (declared and chunked), LimitRequestFields,
- * LimitRequestFieldSize, LimitRequestLine, Timeout against slow clients (slowloris headers,
- * stalled bodies) and KeepAliveTimeout. Written on raw sockets to control every byte.
+ * LimitRequestFieldSize, LimitRequestLine, RequestReadTimeout and Timeout against slow clients
+ * (slowloris headers, silent connections, stalled bodies) and KeepAliveTimeout. Written on raw
+ * sockets to control every byte.
  */
 import * as net from "node:net";
 import * as releaseBuffers from "../../platform/release-buffers";
@@ -11,6 +12,7 @@ import { request, startSite, type TestSite } from "../helpers/site";
 const config = `
 DocumentRoot @DIR@/htdocs
 Timeout 1
+RequestReadTimeout header=1,MinRate=500
 KeepAliveTimeout 300ms
 LimitRequestFields 8
 LimitRequestFieldSize 200
@@ -109,7 +111,7 @@ describe("header limits", () => {
 });
 
 describe("Timeout", () => {
-  test("slowloris: headers trickled byte by byte are cut off after Timeout", async () => {
+  test("slowloris: headers trickled byte by byte are cut off by RequestReadTimeout's header stage", async () => {
     const started = Date.now();
     const socket = net.connect(site.port, "127.0.0.1");
     const received: Buffer[] = [];

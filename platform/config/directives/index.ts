@@ -4,6 +4,7 @@ import type { DirectiveDef } from "./directive-def";
 import { logDirectives } from "./log-directives";
 import { filterDirectives } from "./filter-directives";
 import { proxyDirectives } from "./proxy-directives";
+import { reqtimeoutDirectives } from "./reqtimeout-directives";
 import { tsmodDirectives } from "./tsmod-directives";
 import { webDirectives } from "./web-directives";
 
@@ -12,8 +13,9 @@ export { LOG_LEVELS, parseListen } from "./core-directives";
 export { parseHandlerList, parseHandlerSpec, makeEntry } from "./tsmod-directives";
 export { resolveLogFormats } from "./log-directives";
 export { parseFilterNames } from "./filter-directives";
+export { DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT } from "./reqtimeout-directives";
 
-const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives, ...filterDirectives, ...proxyDirectives];
+const ALL: DirectiveDef[] = [...coreDirectives, ...authDirectives, ...tsmodDirectives, ...webDirectives, ...logDirectives, ...filterDirectives, ...proxyDirectives, ...reqtimeoutDirectives];
 
 const table = new Map<string, DirectiveDef>(ALL.map((d) => [d.name.toLowerCase(), d]));
 
