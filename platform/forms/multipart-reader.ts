@@ -56,11 +56,14 @@ export async function readMultipart(
     },
   });
 
+  // Uploads still being written stop too: after a failure nothing is worth an open file.
   const fail = (err: unknown): void => {
     if (failure !== undefined) return;
     failure = err;
     abort.abort(err);
-    parser.destroy(err instanceof Error ? err : new Error(String(err)));
+    const reason = err instanceof Error ? err : new Error(String(err));
+    parser.destroy(reason);
+    for (const spool of spools) spool.cancel(reason);
   };
 
   // busboy reports a part without a name parameter with an undefined name.

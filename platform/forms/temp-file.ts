@@ -13,6 +13,11 @@ export interface Spool {
    * removed after it settles cannot be re-created by a late open.
    */
   readonly done: Promise<number>;
+  /**
+   * Stops the upload: the file descriptor is closed as soon as no write is in progress on it,
+   * and `done` rejects with `reason`. Does nothing once the file is complete.
+   */
+  cancel(reason: Error): void;
 }
 
 /**
@@ -26,7 +31,7 @@ export function spoolToTempFile(dir: string, source: Readable): Spool {
   const done = pipeline(source, sink)
     .finally(() => (sink.closed ? undefined : new Promise<void>((resolve) => sink.once("close", () => resolve()))))
     .then(() => sink.bytesWritten);
-  return { path, done };
+  return { path, done, cancel: (reason) => sink.destroy(reason) };
 }
 
 /** Removes files, ignoring those already gone. */

@@ -103,8 +103,13 @@ async function parseBodyForm(req: Request, bodyLimit: number, timeoutMs: number)
     clearTimeout(timer);
     timer = setTimeout(stall, timeoutMs);
   };
+  // A client that goes away ends the parse at once, also once its body is all in (uploads
+  // still being written to disk): nothing it sent is worth keeping open a file for.
+  const gone = () => abort.abort(new TsmodError(ErrorCode.BODY_ABORTED, "the client closed the connection before the form was read", 400));
+  const socket = raw.socket;
   touch();
   raw.on("data", touch);
+  socket.once("close", gone);
   try {
     const form = await parseForm(input, { ...options, signal: abort.signal });
     req.registerCleanup(() => form.dispose());
@@ -112,5 +117,6 @@ async function parseBodyForm(req: Request, bodyLimit: number, timeoutMs: number)
   } finally {
     clearTimeout(timer);
     raw.off("data", touch);
+    socket.off("close", gone);
   }
 }
