@@ -5,12 +5,15 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
+import { outOfFiles } from "../errors";
+
 /** An upload being written to its temporary file. */
 export interface Spool {
   readonly path: string;
   /**
    * The number of bytes written. Settles only once the file descriptor is closed, so a file
-   * removed after it settles cannot be re-created by a late open.
+   * removed after it settles cannot be re-created by a late open. Rejects with a 503 when no
+   * file descriptor was left to open the file with.
    */
   readonly done: Promise<number>;
   /**
@@ -29,6 +32,9 @@ export function spoolToTempFile(dir: string, source: Readable): Spool {
   const path = join(dir, `tsmod-upload-${randomBytes(16).toString("hex")}`);
   const sink = createWriteStream(path, { flags: "wx", mode: 0o600 });
   const done = pipeline(source, sink)
+    .catch((err: unknown) => {
+      throw outOfFiles(err, "a temporary file for an upload") ?? err;
+    })
     .finally(() => (sink.closed ? undefined : new Promise<void>((resolve) => sink.once("close", () => resolve()))))
     .then(() => sink.bytesWritten);
   return { path, done, cancel: (reason) => sink.destroy(reason) };

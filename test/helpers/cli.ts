@@ -15,10 +15,17 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `tsmod serve -f file` and waits for its listening lines. */
-export function serve(configFile: string, extra: string[] = [], expectedLines = 1): Promise<Served> {
+/**
+ * Starts `tsmod serve -f file` and waits for its listening lines. With `fdLimit`, the server
+ * runs under `ulimit -n fdLimit` (a POSIX shell's), so it can be driven out of descriptors.
+ */
+export function serve(configFile: string, extra: string[] = [], expectedLines = 1, fdLimit?: number): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "serve", "-f", configFile, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    const command = [process.execPath, BIN, "serve", "-f", configFile, ...extra];
+    const child =
+      fdLimit === undefined
+        ? spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "pipe"] })
+        : spawn("/bin/sh", ["-c", `ulimit -n ${fdLimit} && exec "$@"`, "sh", ...command], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

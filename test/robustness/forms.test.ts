@@ -1,12 +1,15 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { serve, type Served } from "../helpers/cli";
 import { rawRequest } from "../helpers/raw-http";
-import { request, startSite, waitFor, type TestSite } from "../helpers/site";
+import { request, startSite, waitFor, writeTree, type TestSite } from "../helpers/site";
 
 // The module object fs.WriteStream and fs.ReadStream open files through: a spy on it is a
 // file system that fails or stalls on demand.
 import realFs = require("node:fs");
+// The module object the server makes its listeners with.
+import http = require("node:http");
 
 const files = {
   "app/up.ts": `import { OK, type Request } from "tsmod";
@@ -70,6 +73,18 @@ function sendAndLeave(port: number, payload: Buffer): Promise<void> {
 function uploadsOf(site: TestSite): string[] {
   const dir = path.join(site.dir, "uploads");
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+/** Makes `fs.open` fail with `code` for the paths `match` accepts, as a process out of descriptors does. */
+function failOpens(match: (file: string) => boolean, code: "EMFILE" | "ENFILE"): void {
+  const open = realFs.open;
+  jest.spyOn(realFs, "open").mockImplementation(((...args: unknown[]) => {
+    const file = String(args[0]);
+    const callback = args[args.length - 1] as (err: NodeJS.ErrnoException | null, fd?: number) => void;
+    if (!match(file)) return (open as (...a: unknown[]) => void)(...args);
+    const err: NodeJS.ErrnoException = Object.assign(new Error(`${code}: too many open files, open '${file}'`), { code, syscall: "open", path: file });
+    process.nextTick(callback, err);
+  }) as typeof realFs.open);
 }
 
 describe("multipart requests that stall or fail hold nothing", () => {
@@ -158,5 +173,122 @@ describe("multipart requests that stall or fail hold nothing", () => {
     expect(uploadFds.size).toBe(1);
     expect(uploadWrites).toBe(0);
   });
+
+  test.each(["EMFILE", "ENFILE"] as const)("no descriptor for the temporary file (%s): 503 with the reason, nothing left behind", async (code) => {
+    const uploads = path.join(site.dir, "uploads");
+    failOpens((file) => file.startsWith(uploads), code);
+    const r = await request(site, "/up", { headers: { "content-type": MULTIPART }, body: UPLOAD });
+    expect(r.status).toBe(503);
+    const who = code === "EMFILE" ? "the server process" : "the system";
+    expect(r.body).toContain(`cannot open a temporary file for an upload: ${who} has reached its open file limit (${code}); try again later`);
+    expect(site.log.join("\n")).toMatch(new RegExp(`\\[tsmod:error\\].*its open file limit \\(${code}\\).*${code}: too many open files, open '${uploads}`));
+    expect(uploadsOf(site)).toEqual([]);
+
+    jest.restoreAllMocks();
+    expect((await request(site, "/up", { headers: { "content-type": MULTIPART }, body: UPLOAD })).body).toBe("f:5");
+  });
+
+  test("no descriptor for a file a handler opens (an upload's stream()): 503 with the reason", async () => {
+    const uploads = path.join(site.dir, "uploads");
+    // The upload itself is written (flag "wx"); reading it back fails.
+    const open = realFs.open;
+    jest.spyOn(realFs, "open").mockImplementation(((...args: unknown[]) => {
+      if (String(args[0]).startsWith(uploads) && args[1] === "r") {
+        const callback = args[args.length - 1] as (err: NodeJS.ErrnoException) => void;
+        process.nextTick(callback, Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" }));
+        return;
+      }
+      return (open as (...a: unknown[]) => void)(...args);
+    }) as typeof realFs.open);
+    const r = await request(site, "/up?stream", { headers: { "content-type": MULTIPART }, body: UPLOAD });
+    expect(r.status).toBe(503);
+    expect(r.body).toContain("cannot open a file: the server process has reached its open file limit (EMFILE); try again later");
+    await waitFor(() => uploadsOf(site).length === 0);
+  });
 });
 
+
+const onLinux = process.platform === "linux" ? describe : describe.skip;
+onLinux("a server out of file descriptors (ulimit -n)", () => {
+  const port = (served: Served) => Number(new URL(served.urls[0]).port);
+
+  /** One request on a new connection: the answer's head, or null when the server closed it unanswered. */
+  function exchange(p: number, payload: string | Buffer, keep: net.Socket[] = []): Promise<string | null> {
+    return new Promise((resolve) => {
+      const socket = net.connect(p, "127.0.0.1", () => socket.write(payload));
+      let answer = "";
+      socket.on("error", () => undefined);
+      socket.on("data", (d: Buffer) => {
+        answer += d.toString("latin1");
+        if (!answer.includes("\r\n\r\n")) return;
+        socket.removeAllListeners("close");
+        keep.push(socket);
+        resolve(answer);
+      });
+      socket.once("close", () => resolve(null));
+    });
+  }
+
+  /** `exchange`, again while the server closes the connection unanswered (it has no descriptor for it yet). */
+  async function answered(p: number, payload: string | Buffer, keep: net.Socket[]): Promise<string> {
+    const until = Date.now() + 5000;
+    for (;;) {
+      const answer = await exchange(p, payload, keep);
+      if (answer !== null) return answer;
+      if (Date.now() > until) throw new Error("the server kept closing connections unanswered");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  test("an upload that finds no descriptor for its temporary file is a 503 with the reason; the server goes on", async () => {
+    const dir = writeTree(files);
+    const conf = path.join(dir, "tsmod.conf");
+    fs.writeFileSync(conf, `Listen 127.0.0.1:0\nKeepAliveTimeout 60\n${config.replace(/@DIR@/g, dir)}\n`);
+    const served = await serve(conf, [], 1, 64);
+    const uploads = path.join(dir, "uploads");
+    const upload = Buffer.concat([Buffer.from(head(UPLOAD.length)), UPLOAD]);
+    const open: net.Socket[] = [];
+    try {
+      expect(await exchange(port(served), upload, open)).toMatch(/^HTTP\/1\.1 200 /);
+      open.pop()!.destroy();
+      const fds = () => fs.readdirSync(`/proc/${served.child.pid}/fd`).length;
+      await waitFor(() => fds() <= 64);
+      const baseline = fds();
+
+      // Idle keep-alive connections until the server has no descriptor left for another one.
+      while ((await exchange(port(served), "GET /up?a=1 HTTP/1.1\r\nHost: forms.robust\r\n\r\n", open)) !== null);
+      expect(open.length).toBeGreaterThan(0);
+      // One freed: enough for the upload's connection, none for its temporary file.
+      open.pop()!.destroy();
+      const refused = await answered(port(served), upload, open);
+      expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+      expect(refused).toContain("cannot open a temporary file for an upload: the server process has reached its open file limit (EMFILE); try again later");
+
+      for (const socket of open.splice(0)) socket.destroy();
+      expect(await answered(port(served), upload, open)).toMatch(/^HTTP\/1\.1 200 [^]*f:5$/);
+      for (const socket of open.splice(0)) socket.destroy();
+      // The last upload's file goes once its request has ended, just after the answer.
+      await waitFor(() => fds() <= baseline && fs.readdirSync(uploads).length === 0);
+      expect(served.output()).toContain("[tsmod:error]");
+    } finally {
+      for (const socket of open) socket.destroy();
+      expect(await served.stop()).toBe(0);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test("a failed accept (no descriptor for the connection) is logged, and the server goes on", async () => {
+  const created = jest.spyOn(http, "createServer");
+  const site = await startSite(config, files);
+  try {
+    const listener = created.mock.results[0].value as http.Server;
+    created.mockRestore();
+    // What net.Server reports when libuv could not accept a connection.
+    listener.emit("error", Object.assign(new Error("accept EMFILE"), { code: "EMFILE", errno: -24, syscall: "accept" }));
+    expect(site.log.join("\n")).toMatch(/\[tsmod:error\].*accepting a connection failed: accept EMFILE/);
+    expect((await request(site, "/up?a=1")).body).toBe("a=1");
+  } finally {
+    await site.close();
+  }
+});
