@@ -207,6 +207,75 @@ describe("multipart requests that stall or fail hold nothing", () => {
   });
 });
 
+describe("temporary files of requests still running when the server stops", () => {
+  const siteFiles = {
+    ...files,
+    // Reads the form, says so, and never returns: its FieldStorage is never disposed.
+    "app/hang.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request) {
+  const form = await req.form();
+  await req.write(\`parsed \${form.list.length}\\n\`);
+  await req.flush();
+  await new Promise(() => undefined);
+  return OK;
+}
+`,
+  };
+
+  /** A `tsmod serve` child with a request parked in app/hang holding one upload. */
+  async function serverWithParkedUpload(): Promise<{ served: Served; uploads: string; client: net.Socket }> {
+    const dir = writeTree(siteFiles);
+    const conf = path.join(dir, "tsmod.conf");
+    fs.writeFileSync(conf, `Listen 127.0.0.1:0\n${config.replace(/@DIR@/g, dir)}\n<Location /hang>\n  SetHandler tsmod\n  TsHandler app/hang\n</Location>\n`);
+    const served = await serve(conf);
+    const client = net.connect(Number(new URL(served.urls[0]).port), "127.0.0.1");
+    client.on("error", () => undefined);
+    let answer = "";
+    client.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    client.write(Buffer.concat([Buffer.from(head(UPLOAD.length).replace("/up", "/hang")), UPLOAD]));
+    await waitFor(() => answer.includes("parsed 1"), 10_000);
+    const uploads = path.join(dir, "uploads");
+    expect(fs.readdirSync(uploads)).toHaveLength(1);
+    return { served, uploads, client };
+  }
+
+  /** Resolves once `port` refuses connections (the server has stopped listening). */
+  async function untilRefused(port: number): Promise<void> {
+    const refused = () =>
+      new Promise<boolean>((resolve) => {
+        const probe = net.connect(port, "127.0.0.1");
+        probe.once("connect", () => {
+          probe.destroy();
+          resolve(false);
+        });
+        probe.once("error", () => resolve(true));
+      });
+    const until = Date.now() + 5000;
+    while (!(await refused())) {
+      if (Date.now() > until) throw new Error(`port ${port} still accepts connections`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  test("SIGTERM: the stop waits out its grace, then the upload is removed as the process exits", async () => {
+    const { served, uploads, client } = await serverWithParkedUpload();
+    expect(await served.stop("SIGTERM")).toBe(0);
+    client.destroy();
+    expect(fs.readdirSync(uploads)).toEqual([]);
+  }, 30_000);
+
+  test("a second SIGTERM (stop at once) removes it too", async () => {
+    const { served, uploads, client } = await serverWithParkedUpload();
+    const exited = new Promise<number | null>((resolve) => served.child.once("exit", (code) => resolve(code)));
+    served.child.kill("SIGTERM");
+    // Signals of one kind do not queue: the second is sent once the first has been acted on.
+    await untilRefused(Number(new URL(served.urls[0]).port));
+    served.child.kill("SIGTERM");
+    expect(await exited).toBe(1);
+    client.destroy();
+    expect(fs.readdirSync(uploads)).toEqual([]);
+  });
+});
 
 const onLinux = process.platform === "linux" ? describe : describe.skip;
 onLinux("a server out of file descriptors (ulimit -n)", () => {
