@@ -85,6 +85,18 @@ test("a chunked multipart body that simply stops is malformed, not a hang", asyn
   expect(tmp.files()).toEqual([]);
 });
 
+test("a body one byte short of its Content-Length is cut off; one byte over is malformed", async () => {
+  await expect(parseBody(Readable.from([upload.subarray(0, -1)]))).rejects.toMatchObject({
+    code: ErrorCode.BODY_ABORTED,
+    message: `the request body ended after ${upload.length - 1} of ${upload.length} bytes`,
+  });
+  await expect(parseBody(Readable.from([upload]), MULTIPART, upload.length - 1)).rejects.toMatchObject({
+    code: ErrorCode.FORM_MALFORMED,
+    message: `the request body is longer than its Content-Length (${upload.length - 1})`,
+  });
+  expect(tmp.files()).toEqual([]);
+});
+
 test("a body longer than its Content-Length is malformed", async () => {
   await expect(parseBody(Readable.from([upload]), MULTIPART, 100)).rejects.toMatchObject({
     code: ErrorCode.FORM_MALFORMED,
