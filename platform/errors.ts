@@ -74,6 +74,10 @@ export const ErrorCode = {
   /** A handler set a header, status or status line Node cannot send (CR, LF, NUL, ...); answers 500. */
   RESPONSE_HEAD_INVALID: "TSMOD_RESPONSE_HEAD_INVALID",
   // --- end connection robustness ---
+  // --- file descriptors ---
+  /** The process or the system had no file descriptor left to open a file for a request (503). */
+  TOO_MANY_OPEN_FILES: "TSMOD_TOO_MANY_OPEN_FILES",
+  // --- end file descriptors ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -138,4 +142,19 @@ export function isServerReturn(value: unknown): value is ServerReturn {
     (typeof value === "object" && value !== null && (value as { name?: unknown }).name === "ServerReturn" &&
       typeof (value as { result?: unknown }).result === "number")
   );
+}
+
+/**
+ * The 503 for an error that says the process (EMFILE) or the system (ENFILE) has no file
+ * descriptor left, whoever opened the file: an overload that passes once requests finish, not
+ * a fault of the request or of the code. `undefined` for any other error. `what` names the
+ * file's purpose for the client; the log gets the original error (with the path) as well.
+ */
+export function outOfFiles(err: unknown, what = "a file"): TsmodError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code !== "EMFILE" && code !== "ENFILE") return undefined;
+  const who = code === "EMFILE" ? "the server process" : "the system";
+  const error = new TsmodError(ErrorCode.TOO_MANY_OPEN_FILES, `cannot open ${what}: ${who} has reached its open file limit (${code}); try again later`, 503);
+  error.cause = err;
+  return error;
 }

@@ -56,11 +56,14 @@ export async function readMultipart(
     },
   });
 
+  // Uploads still being written stop too: after a failure nothing is worth an open file.
   const fail = (err: unknown): void => {
     if (failure !== undefined) return;
     failure = err;
     abort.abort(err);
-    parser.destroy(err instanceof Error ? err : new Error(String(err)));
+    const reason = err instanceof Error ? err : new Error(String(err));
+    parser.destroy(reason);
+    for (const spool of spools) spool.cancel(reason);
   };
 
   // busboy reports a part without a name parameter with an undefined name.
@@ -101,9 +104,12 @@ export async function readMultipart(
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort);
 
+  // The epilogue is read (it counts towards the limits and the Content-Length) but not parsed.
   const sink = (chunk: Buffer): Promise<void> | void => {
-    sniffer.push(chunk);
-    if (!parser.write(chunk)) return once(parser, "drain", { signal: abort.signal }).then(() => undefined);
+    const formBytes = sniffer.push(chunk);
+    if (formBytes === 0) return;
+    const written = parser.write(formBytes === chunk.length ? chunk : chunk.subarray(0, formBytes));
+    if (!written) return once(parser, "drain", { signal: abort.signal }).then(() => undefined);
   };
 
   try {
@@ -112,6 +118,9 @@ export async function readMultipart(
       contentLength: options.contentLength,
       signal: abort.signal,
     });
+    // The form is complete only at its closing delimiter: a body that ended before it is
+    // refused now, not left to whatever busboy makes of it.
+    if (!sniffer.closed) throw malformedForm("malformed multipart body: it ended before its closing delimiter");
     parser.end();
     await finished(parser);
     const entries = await Promise.all(

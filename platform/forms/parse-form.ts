@@ -42,8 +42,9 @@ export interface FormOptions {
  *
  * Rejects with a `TsmodError`: 413 (`FORM_TOO_LARGE`, a `FormLimitError`) when a limit is
  * passed, 400 (`FORM_MALFORMED`) for a broken body, 400 (`BODY_ABORTED`) when the body stops
- * early, 415 (`FORM_UNSUPPORTED_TYPE`) for any other media type or an unknown charset. Other
- * errors (an unwritable `tmpDir`, a full disk) are the server's own faults. No temporary file
+ * early, 415 (`FORM_UNSUPPORTED_TYPE`) for any other media type or an unknown charset, 503
+ * (`TOO_MANY_OPEN_FILES`) when no file descriptor is left for an upload's file. Other errors
+ * (an unwritable `tmpDir`, a full disk) are the server's own faults. No temporary file
  * outlives a rejection; after success they belong to the returned `FieldStorage` until its
  * `dispose()`.
  *

@@ -17,11 +17,15 @@ const LATIN1 = getDecoder("latin1");
 /** busboy gives up on part headers longer than this (node's own header limit). */
 const MAX_HEADER_BYTES = 16 * 1024;
 
+/** In order: the states from `Closed` on are final. */
 const enum State {
   Search,
   AfterDelimiter,
   Headers,
-  Done,
+  /** Past the closing delimiter: the rest is epilogue. */
+  Closed,
+  /** A part's headers grew past busboy's limit; busboy fails the form, nothing more to record. */
+  GaveUp,
 }
 
 /**
@@ -38,6 +42,12 @@ const enum State {
  *   headers end at the first CRLF CRLF
  *
  * and skips parts busboy skips (no Content-Disposition, or not `form-data`).
+ *
+ * It also says where the form ends. busboy 1.6 stops parsing at the closing delimiter only
+ * between writes: within one chunk it goes on and opens the parts it finds in the epilogue,
+ * and a file part opened there waits for its end forever, holding its temporary file. So
+ * busboy is given the bytes up to the closing delimiter only; RFC 2046 §5.1.1 says the
+ * epilogue is to be ignored anyway.
  */
 export class PartHeaderSniffer {
   private readonly delimiter: Buffer;
@@ -56,13 +66,23 @@ export class PartHeaderSniffer {
     this.delimiter = Buffer.from(`\r\n--${boundary}`);
   }
 
-  push(chunk: Buffer): void {
+  /** Whether the closing delimiter has been seen. */
+  get closed(): boolean {
+    return this.state === State.Closed;
+  }
+
+  /**
+   * Records what `chunk` holds and answers how many of its bytes belong to the form: all of
+   * them, unless the closing delimiter ends in it (then up to that), or none once it has.
+   */
+  push(chunk: Buffer): number {
     let pos = 0;
-    while (pos < chunk.length && this.state !== State.Done) {
+    while (pos < chunk.length && this.state < State.Closed) {
       if (this.state === State.Search) pos = this.search(chunk, pos);
       else if (this.state === State.AfterDelimiter) pos = this.afterDelimiter(chunk, pos);
       else pos = this.headers(chunk, pos);
     }
+    return this.state === State.Closed ? pos : chunk.length;
   }
 
   /**
@@ -111,8 +131,8 @@ export class PartHeaderSniffer {
     const second = chunk[pos];
     this.afterFirst = -1;
     if (first === 0x2d && second === 0x2d) {
-      this.state = State.Done;
-      return chunk.length;
+      this.state = State.Closed;
+      return pos + 1;
     }
     if (first === 0x0d && second === 0x0a) {
       this.state = State.Headers;
@@ -130,7 +150,7 @@ export class PartHeaderSniffer {
     const end = this.header.indexOf(HEADER_END, Math.max(0, seen - (HEADER_END.length - 1)));
     if (end < 0) {
       // busboy rejects such a part; nothing after it is worth recording.
-      if (this.header.length > MAX_HEADER_BYTES) this.state = State.Done;
+      if (this.header.length > MAX_HEADER_BYTES) this.state = State.GaveUp;
       return chunk.length;
     }
     this.record(this.header.subarray(0, end).toString("latin1"));

@@ -1,13 +1,15 @@
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR } from "../constants";
-import { ErrorCode, TsmodError, isServerReturn } from "../errors";
+import { ErrorCode, TsmodError, isServerReturn, outOfFiles } from "../errors";
 import { escapeHtml } from "../html";
 import type { Request } from "../request";
 
 /**
  * Turns what a handler threw into a phase result. `ServerReturn` is a plain result; errors
  * with a 4xx status (a body that timed out, was too large, ...) answer with that status;
- * anything else is logged with the phase and handler and becomes a 500 — with `TsDebug On`
- * the stack trace is written into the response instead, and the result is DONE.
+ * running out of file descriptors (EMFILE, ENFILE), whatever the handler was opening, is a
+ * 503 with that reason; anything else is logged with the phase and handler and becomes a
+ * 500 — with `TsDebug On` the stack trace is written into the response instead, and the
+ * result is DONE.
  */
 export async function reportError(req: Request, where: string, err: unknown): Promise<number> {
   if (isServerReturn(err)) {
@@ -20,6 +22,14 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
   if (err instanceof TsmodError && err.code === ErrorCode.CLIENT_GONE) {
     req.logError(`${where}: ${err.message}`, APLOG_INFO);
     return DONE;
+  }
+  const exhausted = err instanceof TsmodError && err.code === ErrorCode.TOO_MANY_OPEN_FILES ? err : outOfFiles(err);
+  if (exhausted) {
+    // The client may retry, so it is told why; the log keeps the file the open was for.
+    const cause = exhausted.cause as { message?: unknown } | undefined;
+    req.logError(`${where}: ${exhausted.message}${typeof cause?.message === "string" ? ` (${cause.message})` : ""}`, APLOG_ERR);
+    req.notes.set("error-notes", exhausted.message);
+    return exhausted.status;
   }
   const status = typeof (err as { status?: unknown })?.status === "number" ? (err as { status: number }).status : 500;
   if (status >= 400 && status < 500) {

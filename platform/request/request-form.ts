@@ -101,11 +101,17 @@ async function parseBodyForm(req: Request, bodyLimit: number): Promise<FieldStor
   const abort = new AbortController();
   const deadline = bodyDeadline(req);
   deadline.wait((e) => abort.abort(e));
+  // A client that goes away ends the parse at once, also once its body is all in (uploads
+  // still being written to disk): nothing it sent is worth keeping open a file for.
+  const gone = () => abort.abort(new TsmodError(ErrorCode.BODY_ABORTED, "the client closed the connection before the form was read", 400));
+  const socket = raw.socket;
+  socket.once("close", gone);
   try {
     const form = await parseForm(input, { ...options, signal: abort.signal });
     req.registerCleanup(() => form.dispose());
     return form;
   } finally {
     deadline.stopWaiting();
+    socket.off("close", gone);
   }
 }

@@ -99,6 +99,9 @@ export class TsmodServer {
           resolve();
         });
       });
+      // A failed accept (EMFILE, ENFILE: no descriptor for the connection) costs that client
+      // only; unheard, the error would end the process.
+      srv.on("error", (err: Error) => this.site.errorLog.log(`accepting a connection failed: ${err.message}`, APLOG_ERR));
       this.httpServers.push(srv);
     }
   }

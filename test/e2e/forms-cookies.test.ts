@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { request, startSite, type TestSite } from "../helpers/site";
+import { request, startSite, waitFor, type TestSite } from "../helpers/site";
 
 const HTDOCS = path.resolve(__dirname, "../fixtures/htdocs");
 
@@ -160,8 +160,8 @@ describe("forms and cookies through the server", () => {
     const body = multipart("B", [{ headers: 'Content-Disposition: form-data; name="f"; filename="small"', body: "tiny" }]);
     const r = await request(site, "/echo", { host: "app", headers: { "content-type": "multipart/form-data; boundary=B" }, body });
     expect(r.status).toBe(200);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(fs.readdirSync(path.join(site.dir, "uploads"))).toEqual([]);
+    // They go once the request has ended, which is just after the client has its answer.
+    await waitFor(() => fs.readdirSync(path.join(site.dir, "uploads")).length === 0);
   });
 
   test("malformed bodies: 400 / 415 with a reason", async () => {

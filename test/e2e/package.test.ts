@@ -99,7 +99,7 @@ describe("the npm package tsmod-server, installed from its tarball into an empty
   test("its `tsmod serve` answers a request to a handler importing \"tsmod\" and \"tsmod-server\"", async () => {
     // Nothing was compiled at install: the site runs without SQLite's native module.
     expect(fs.existsSync(path.join(site, "node_modules", "better-sqlite3", "build"))).toBe(false);
-    const server = await serve(path.join(site, "tsmod.conf"), [], 1, bin);
+    const server = await serve(path.join(site, "tsmod.conf"), [], 1, { bin });
     try {
       const reply = await request({ port: Number(new URL(server.urls[0]).port) }, "/hello");
       expect([reply.status, reply.body]).toEqual([200, "hello from the package, ServerReturn is a function"]);

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 
 import { ErrorCode, TsmodError } from "../../platform/errors";
 import { DEFAULT_FORM_LIMITS, parseForm } from "../../platform/forms";
+import { waitFor } from "../helpers/site";
 import { chunksOf, filePart, multipartBody, useTmpDir } from "./form-helpers";
 
 const tmp = useTmpDir();
@@ -18,7 +19,12 @@ function failingBody(chunks: Buffer[], good: number, end: (stream: Readable) => 
   return new Readable({
     read() {
       if (sent < good) this.push(chunks[sent++]);
-      else setTimeout(() => end(this), 20);
+      else {
+        waitFor(() => tmp.files().length > 0).then(
+          () => end(this),
+          (err: Error) => this.destroy(new Error(`the upload never began: ${err.message}`)),
+        );
+      }
     },
   });
 }
@@ -79,6 +85,18 @@ test("a chunked multipart body that simply stops is malformed, not a hang", asyn
   expect(tmp.files()).toEqual([]);
 });
 
+test("a body one byte short of its Content-Length is cut off; one byte over is malformed", async () => {
+  await expect(parseBody(Readable.from([upload.subarray(0, -1)]))).rejects.toMatchObject({
+    code: ErrorCode.BODY_ABORTED,
+    message: `the request body ended after ${upload.length - 1} of ${upload.length} bytes`,
+  });
+  await expect(parseBody(Readable.from([upload]), MULTIPART, upload.length - 1)).rejects.toMatchObject({
+    code: ErrorCode.FORM_MALFORMED,
+    message: `the request body is longer than its Content-Length (${upload.length - 1})`,
+  });
+  expect(tmp.files()).toEqual([]);
+});
+
 test("a body longer than its Content-Length is malformed", async () => {
   await expect(parseBody(Readable.from([upload]), MULTIPART, 100)).rejects.toMatchObject({
     code: ErrorCode.FORM_MALFORMED,
@@ -108,14 +126,15 @@ test("an unwritable tmpDir fails the parse and leaves nothing behind", async () 
 });
 
 describe("a stalled body", () => {
-  /** Sends `chunks`, then neither data nor end: a client gone quiet. */
-  function stalledBody(chunks: Buffer[]): Readable {
+  /** Sends `chunks`, then neither data nor end: a client gone quiet. `drained` once all were read. */
+  function stalledBody(chunks: Buffer[]): Readable & { drained(): boolean } {
     let sent = 0;
-    return new Readable({
+    const body = new Readable({
       read() {
         if (sent < chunks.length) this.push(chunks[sent++]);
       },
     });
+    return Object.assign(body, { drained: () => sent === chunks.length && body.readableLength === 0 });
   }
 
   test.each([
@@ -129,8 +148,8 @@ describe("a stalled body", () => {
       { query: null, contentType, contentLength: undefined, body },
       { tmpDir: tmp.path, limits: DEFAULT_FORM_LIMITS, signal: controller.signal },
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    if (contentType === MULTIPART) expect(tmp.files()).toHaveLength(1);
+    // Everything was sent and taken, and the upload has begun: the parser now waits on the client.
+    await waitFor(() => body.drained() && (contentType !== MULTIPART || tmp.files().length === 1));
     controller.abort(timeout);
     await expect(parsing).rejects.toBe(timeout);
     expect(tmp.files()).toEqual([]);

@@ -41,6 +41,13 @@ describe("maxFields", () => {
     await expectLimit({ query: "a=&b=&c=&d=", limits }, "maxFields", 3);
   });
 
+  test("allows exactly the limit in a multipart body, the query's fields included", async () => {
+    const body = multipartBody(boundary, [filePart("f", "f.bin", "data"), textPart("b", "v"), textPart("c", "v")]);
+    const form = await parse(tmp.path, { query: "a=1", contentType: MULTIPART, chunks: [body], limits });
+    expect(form.keys()).toEqual(["a", "f", "b", "c"]);
+    await form.dispose();
+  });
+
   test("applies to multipart text fields, after files already written", async () => {
     const body = multipartBody(boundary, [filePart("f", "f.bin", "data"), ...["a", "b", "c"].map((n) => textPart(n, "v"))]);
     await expectLimit({ query: "q=1", contentType: MULTIPART, chunks: [body], limits }, "maxFields", 3);
@@ -68,6 +75,12 @@ describe("maxFieldSize", () => {
   test("rejects a longer multipart text value", async () => {
     const body = multipartBody(boundary, [filePart("f", "f.bin", "x"), textPart("t", "123456789")]);
     await expectLimit({ contentType: MULTIPART, chunks: [body], limits }, "maxFieldSize", 8);
+  });
+
+  test("bounds a multipart field's name too: exactly the limit is fine, one byte more is not", async () => {
+    const form = await parse(tmp.path, { contentType: MULTIPART, chunks: [multipartBody(boundary, [textPart("12345678", "v")])], limits });
+    expect(form.getfirst("12345678")).toBe("v");
+    await expectLimit({ contentType: MULTIPART, chunks: [multipartBody(boundary, [textPart("123456789", "v")])], limits }, "maxFieldSize", 8);
   });
 
   test("allows an exactly-full multipart text value", async () => {
@@ -129,6 +142,23 @@ describe("maxBodySize", () => {
     expect(reads).toBe(0);
   });
 
+  test("a declared Content-Length one byte over the limit is refused before reading too", async () => {
+    let reads = 0;
+    const body = new Readable({
+      read() {
+        reads++;
+        this.push(Buffer.alloc(4097, "a"));
+        this.push(null);
+      },
+    });
+    const input = { query: null, contentType: URLENCODED, contentLength: 4097, body };
+    await expect(parseForm(input, { tmpDir: tmp.path, limits: { ...DEFAULT_FORM_LIMITS, ...limits } })).rejects.toMatchObject({
+      limit: "maxBodySize",
+      message: "a request body of 4097 bytes exceeds maxBodySize (4096)",
+    });
+    expect(reads).toBe(0);
+  });
+
   test("a chunked multipart body is cut off once it passes the limit", async () => {
     await expectLimit({ contentType: MULTIPART, chunks: chunksOf(big, 512), contentLength: null, limits }, "maxBodySize", 4096);
   });
@@ -146,5 +176,14 @@ describe("maxBodySize", () => {
     const body = Buffer.from(`a=${"x".repeat(4094)}`);
     const form = await parse(tmp.path, { contentType: URLENCODED, chunks: [body], limits: { ...limits, maxFieldSize: 4096 } });
     expect((form.getfirst("a") as string).length).toBe(4094);
+  });
+
+  test.each([
+    ["exactly the limit is read", 4094, null],
+    ["one byte more is cut off", 4095, "the request body exceeds maxBodySize (4096)"],
+  ])("a chunked body (no Content-Length) of %s", async (_label, valueLength, refusal) => {
+    const req = { contentType: URLENCODED, chunks: chunksOf(Buffer.from(`a=${"x".repeat(valueLength)}`), 1000), contentLength: null, limits: { ...limits, maxFieldSize: 8192 } };
+    if (refusal === null) expect(((await parse(tmp.path, req)).getfirst("a") as string).length).toBe(valueLength);
+    else await expect(parse(tmp.path, req)).rejects.toMatchObject({ limit: "maxBodySize", message: refusal });
   });
 });

@@ -251,6 +251,39 @@ describe("malformed multipart bodies", () => {
     expect(tmp.files()).toEqual([]);
   });
 
+  test.each([
+    ["with its Content-Length", (body: Buffer) => body.length],
+    ["chunked", () => null],
+  ])("a body that ends inside a file part (%s) is refused at once, saying so", async (_label, length) => {
+    const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nAAAA`);
+    await expect(parse(tmp.path, { contentType, chunks: [body], contentLength: length(body) })).rejects.toMatchObject({
+      code: ErrorCode.FORM_MALFORMED,
+      status: 400,
+      message: "malformed multipart body: it ended before its closing delimiter",
+    });
+    expect(tmp.files()).toEqual([]);
+  });
+
+  // busboy went on parsing after the closing delimiter within a chunk, and a file part it
+  // opened there waited for an end that never came, holding its temporary file.
+  const lateParts =
+    `--${boundary}\r\nContent-Disposition: form-data; name="late"\r\n\r\nv\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nAAAA`;
+
+  test.each([1, 2, 5, 64, 1000])("parts after the closing delimiter are epilogue, ignored in %i-byte chunks", async (size) => {
+    const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="ok"\r\n\r\nyes\r\n--${boundary}--\r\n${lateParts}`);
+    const form = await parse(tmp.path, { contentType, chunks: chunksOf(body, size) });
+    expect(form.list).toEqual([{ name: "ok", value: "yes" }]);
+    expect(tmp.files()).toEqual([]);
+  }, 5000);
+
+  test("a body that begins with the closing delimiter is an empty form, whatever follows it", async () => {
+    const body = Buffer.from(`--${boundary}--\r\n${lateParts}`);
+    const form = await parse(tmp.path, { contentType, chunks: [body] });
+    expect(form.list).toEqual([]);
+    expect(tmp.files()).toEqual([]);
+  }, 5000);
+
   test("parts without a form-data disposition are skipped, as busboy does", async () => {
     const body = Buffer.from(
       `--${boundary}\r\nContent-Type: text/plain\r\n\r\norphan\r\n` +

@@ -30,3 +30,12 @@ test("stops recording at the closing delimiter", () => {
   sniffer.push(Buffer.concat([body, Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="late"\r\n\r\n`)]));
   expect(sniffer.next("late")).toBeUndefined();
 });
+
+test.each([1, 2, 3, 7, 64, body.length + 10])("says where the form ends, in %i-byte chunks: the epilogue is not the form's", (size) => {
+  const epilogue = Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="late"\r\n\r\nx`);
+  const sniffer = new PartHeaderSniffer(boundary);
+  let formBytes = 0;
+  for (const chunk of chunksOf(Buffer.concat([body, epilogue]), size)) formBytes += sniffer.push(chunk);
+  // Up to and including the "--" after the last delimiter; its CRLF is epilogue too.
+  expect(formBytes).toBe(body.length - 2);
+});

@@ -36,6 +36,17 @@ describe("plain query strings take the fast path with the reader's exact result"
     expect(plainQueryFields("a=b+c", DEFAULT_FORM_LIMITS, false, "windows-1252")?.fields).toEqual([{ name: "a", value: "b c" }]);
   });
 
+  test("exactly at every limit the fast path still answers", () => {
+    const limits = { ...DEFAULT_FORM_LIMITS, maxFields: 2, maxFieldSize: 3 };
+    expect(plainQueryFields("abc=123&d=4", limits, false, "utf-8")).toEqual({
+      fields: [
+        { name: "abc", value: "123" },
+        { name: "d", value: "4" },
+      ],
+      count: 2,
+    });
+  });
+
   test("at a limit the full reader decides (and words the error)", async () => {
     const limits = { ...DEFAULT_FORM_LIMITS, maxFields: 2, maxFieldSize: 3 };
     expect(plainQueryFields("a=1&b=2&c=3", limits, false, "utf-8")).toBeNull();

@@ -16,10 +16,18 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `tsmod serve -f file` (of this checkout, or `bin`) and waits for its listening lines. */
-export function serve(configFile: string, extra: string[] = [], expectedLines = 1, bin = BIN): Promise<Served> {
+/**
+ * Starts `tsmod serve -f file` (of this checkout, or `options.bin`: an installed package's) and
+ * waits for its listening lines. With `options.fdLimit`, the server runs under `ulimit -n` (a
+ * POSIX shell's), so it can be driven out of descriptors.
+ */
+export function serve(configFile: string, extra: string[] = [], expectedLines = 1, options: { bin?: string; fdLimit?: number } = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "serve", "-f", configFile, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    const command = [process.execPath, options.bin ?? BIN, "serve", "-f", configFile, ...extra];
+    const child =
+      options.fdLimit === undefined
+        ? spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "pipe"] })
+        : spawn("/bin/sh", ["-c", `ulimit -n ${options.fdLimit} && exec "$@"`, "sh", ...command], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -22,6 +22,21 @@ LimitRequestLine 300
   TsHandler echo
   LimitRequestBody 1000
 </Location>
+<Location /form>
+  SetHandler tsmod
+  TsHandler form
+  LimitRequestBody 1000
+</Location>
+<Location /unlimited>
+  SetHandler tsmod
+  TsHandler echo
+  LimitRequestBody 0
+</Location>
+<Location /unlimited-form>
+  SetHandler tsmod
+  TsHandler form
+  LimitRequestBody 0
+</Location>
 `;
 
 let site: TestSite;
@@ -33,6 +48,12 @@ beforeAll(async () => {
 export async function handler(req: Request) {
   const body = await req.read();
   await req.write("got " + body.length + ": " + body.toString("latin1").slice(0, 16));
+  return OK;
+}`,
+    "form.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request) {
+  const form = await req.form();
+  await req.write(form.list.map((e) => ("filename" in e ? e.name : e.name + ":" + e.value.length)).join(","));
   return OK;
 }`,
   });
@@ -62,6 +83,53 @@ describe("LimitRequestBody", () => {
   test("within the limit, a Content-Length body is echoed", async () => {
     const r = await request(site, "/echo", { body: "small body" });
     expect(r.body).toBe("got 10: small body");
+  });
+
+  const chunked = (body: string, size: number) => {
+    let out = "";
+    for (let i = 0; i < body.length; i += size) out += `${Math.min(size, body.length - i).toString(16)}\r\n${body.slice(i, i + size)}\r\n`;
+    return out + "0\r\n\r\n";
+  };
+  const post = (target: string, framing: string) => head([`POST ${target} HTTP/1.1`, "Host: x", "Content-Type: application/x-www-form-urlencoded", framing, "Connection: close"]);
+
+  describe.each([
+    ["req.read()", "/echo", "/unlimited", (n: number) => `got ${n}: a=${"a".repeat(14)}`],
+    ["req.form()", "/form", "/unlimited-form", (n: number) => `a:${n - 2}`],
+  ])("%s at the limit", (_reader, target, unlimited, answer) => {
+    const body = (n: number) => "a=".padEnd(n, "a");
+
+    test("a Content-Length body of exactly LimitRequestBody bytes is read", async () => {
+      const r = await rawRequest(site.port, post(target, "Content-Length: 1000") + body(1000));
+      expect([r.status, r.body.toString()]).toEqual([200, answer(1000)]);
+    });
+
+    test("a declared Content-Length one byte over is refused before any body is read", async () => {
+      const r = await rawRequest(site.port, post(target, "Content-Length: 1001"));
+      expect(r.status).toBe(413);
+      expect(r.text).toContain("The request body (1001 bytes) exceeds LimitRequestBody (1000 bytes).");
+    });
+
+    test.each([1, 7, 1000])("a chunked body of exactly LimitRequestBody bytes (%i-byte chunks) is read", async (size) => {
+      const r = await rawRequest(site.port, post(target, "Transfer-Encoding: chunked") + chunked(body(1000), size));
+      expect([r.status, r.body.toString()]).toEqual([200, answer(1000)]);
+    });
+
+    test.each([7, 1001])("a chunked body one byte over (%i-byte chunks) is refused with 413", async (size) => {
+      const r = await rawRequest(site.port, post(target, "Transfer-Encoding: chunked") + chunked(body(1001), size));
+      expect(r.status).toBe(413);
+    });
+
+    test("LimitRequestBody 0 is no limit, for Content-Length and chunked bodies", async () => {
+      const withLength = await rawRequest(site.port, post(unlimited, "Content-Length: 5000") + body(5000));
+      expect([withLength.status, withLength.body.toString()]).toEqual([200, answer(5000)]);
+      const withChunks = await rawRequest(site.port, post(unlimited, "Transfer-Encoding: chunked") + chunked(body(5000), 1000));
+      expect([withChunks.status, withChunks.body.toString()]).toEqual([200, answer(5000)]);
+    });
+  });
+
+  test("a form POST with Content-Length: 0 has no body to parse: its query string is the form", async () => {
+    const r = await rawRequest(site.port, head(["POST /form?q=1 HTTP/1.1", "Host: x", "Content-Type: multipart/form-data; boundary=B", "Content-Length: 0", "Connection: close"]));
+    expect([r.status, r.body.toString()]).toEqual([200, "q:1"]);
   });
 
   test("a body read with req.read() counts towards freeing spent buffers", async () => {
