@@ -56,4 +56,9 @@ export class InFlight<K extends object> {
   *unsent(): Iterable<ServerResponse> {
     for (let t = this.newest; t; t = t.next) if (!t.res.headersSent) yield t.res;
   }
+
+  /** Responses whose headers are out: they keep their connection as the headers said. */
+  *started(): Iterable<ServerResponse> {
+    for (let t = this.newest; t; t = t.next) if (t.res.headersSent) yield t.res;
+  }
 }

@@ -1,3 +1,3 @@
-export { TsmodServer, type ServerOptions } from "./http-server";
+export { TsmodServer, IDLE_LINGER_MS, gracefulShutdownMs, type ServerOptions } from "./http-server";
 export { Site, type SiteOptions } from "./site";
 export { parseRequestUri } from "./request-uri";
