@@ -12,7 +12,7 @@ import { reportConfigErrors } from "./report-errors";
  * at once, with 1).
  */
 export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
-  const options: ServerOptions = { builtins, defines, extensions };
+  const options: ServerOptions = { builtins, defines, extensions, ownsProcess: true };
   if (cluster.isWorker) return runWorker(file, options);
   let config: ServerConfig;
   const load = () => loadConfig(file, { defines, builtins: new Set(builtins.keys()) });

@@ -3,7 +3,7 @@ import { APLOG_ERR, APLOG_NOTICE } from "../constants";
 import type { ServerConfig } from "../config";
 import { ConfigErrors, ErrorCode, TsmodError } from "../errors";
 import { ErrorLog } from "../log";
-import { gracefulShutdownMs } from "../server";
+import { describeStray, gracefulShutdownMs, guardProcess } from "../server";
 import { isMessage, type PrimaryMessage, type WorkerMessage } from "./messages";
 import { RestartBackoff } from "./restart-backoff";
 
@@ -52,8 +52,18 @@ export class ClusterPrimary {
     this.errorLog = new ErrorLog(config.main.errorLog, config.main.logLevel);
   }
 
-  /** Starts the workers; resolves with the listening URLs once every one accepts connections. */
+  /**
+   * Starts the workers; resolves with the listening URLs once every one accepts connections.
+   * The primary runs no handler code: a stray error here is logged at `crit`, and it serves on.
+   */
   async start(): Promise<string[]> {
+    guardProcess(
+      (err, origin, fatal) => {
+        const report = describeStray(err, origin, fatal, null);
+        this.errorLog.log(report.message, report.level);
+      },
+      () => this.errorLog.close(),
+    );
     const results = await Promise.allSettled(Array.from({ length: this.config.workers }, () => this.fork()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) {

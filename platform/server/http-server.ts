@@ -8,11 +8,17 @@ import { ConfigErrors } from "../errors";
 import { InFlight } from "./in-flight";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
+import { describeStray, guardProcess, type StrayOrigin, type StraySource } from "./stray-errors";
 import { holdTickShape } from "./tick-shape";
 
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
   readonly builtins: ReadonlyMap<string, unknown>;
   readonly defines?: Iterable<string>;
+  /**
+   * The server owns the process (`tsmod serve`): stray errors, which Node would end the
+   * process with, are logged and it serves on (see `guardProcess`).
+   */
+  readonly ownsProcess?: boolean;
 }
 
 /** How a stop treats the connections that are not running a request (see `TsmodServer.close`). */
@@ -72,6 +78,8 @@ export class TsmodServer {
     // Before anything compiles: see tick-shape.ts.
     holdTickShape();
     const server = new TsmodServer(configFile, options, config ?? loadServerConfig(configFile, options));
+    // Before the imports: their functions may leave work behind that fails later.
+    if (options.ownsProcess) guardProcess((err, origin, fatal) => server.logStrayError(err, origin, fatal), () => server.site.errorLog.close());
     await server.site.runImports();
     await server.listen();
     return server;
@@ -155,6 +163,18 @@ export class TsmodServer {
     res.assignSocket(socket);
     res.once("finish", () => socket.end());
     this.serve(req, res);
+  }
+
+  /** Logs a stray error with the handler code and the requests it came from (see `describeStray`). */
+  private logStrayError(err: unknown, origin: StrayOrigin, fatal: boolean): void {
+    const site = this.site;
+    const source: StraySource = {
+      isLoadedModule: (file) => site.isLoadedModule(file),
+      serverRoot: site.config.serverRoot,
+      requestsInFlight: () => this.inFlight.requests(),
+    };
+    const report = describeStray(err, origin, fatal, source);
+    site.errorLog.log(report.message, report.level, report.client);
   }
 
   /**

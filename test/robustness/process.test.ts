@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { serve, type Served } from "../helpers/cli";
 import { RawClient } from "../helpers/raw-client";
 import { writeTree } from "../helpers/site";
-import { eventually } from "../server/load";
+import { eventually, get } from "../server/load";
 
 /**
  * The server as a real process (`bin/tsmod.js serve`), under signals and load: whatever
@@ -213,4 +213,117 @@ describe("Workers 2: reloads and stops answer every request already sent", () =>
     expect(r.afterStop).toBeGreaterThan(0);
     expect(await exit).toBe(0);
   }, 30_000);
+});
+
+/**
+ * Code that leaves failing work behind: a handler (a timer that throws after its request, one
+ * that throws while the request still runs, a promise rejected with nobody to catch it), an
+ * output filter, and a `TsImport` function.
+ */
+const STRAY_FILES = {
+  "app/stray.ts": `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const what = req.args ?? "";
+  if (what === "timer") setTimeout(() => { throw new Error("stray timer"); }, 0);
+  if (what === "reject") void Promise.reject(new Error("stray rejection"));
+  if (what === "running") {
+    setTimeout(() => { throw new Error("stray while running"); }, 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (what === "fatal") setTimeout(() => { throw new RangeError("Array buffer allocation failed"); }, 0);
+  req.contentType = "text/plain";
+  await req.write("served by " + process.pid);
+  return OK;
+}
+`,
+  "app/filter.ts": `import type { Filter } from "tsmod";
+export async function outputfilter(filter: Filter): Promise<void> {
+  setImmediate(() => { throw new Error("stray from a filter"); });
+  for await (const chunk of filter) await filter.write(chunk);
+}
+`,
+  "app/boot.ts": `export function start(): void {
+  setTimeout(() => { throw new Error("left behind by TsImport"); }, 0);
+}
+`,
+  "tsmod.conf": `Listen 127.0.0.1:0
+LogLevel notice
+TsImport app/boot::start
+TsOutputFilter app/filter LEAVES
+<Location /stray>
+  SetHandler tsmod
+  TsHandler app/stray
+</Location>
+<Location /filtered>
+  SetHandler tsmod
+  TsHandler app/stray
+  SetOutputFilter LEAVES
+</Location>
+`,
+};
+
+describe("one process (Workers 1): a stray error in handler code is logged and the server serves on", () => {
+  let dir: string;
+  let s: Served;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = writeTree(STRAY_FILES);
+    s = await serve(path.join(dir, "tsmod.conf"));
+    url = s.urls[0];
+  }, 30_000);
+  afterAll(() => {
+    s.child.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The error log's entry for `message`, once it is there. */
+  async function logged(message: string): Promise<string> {
+    await eventually(() => s.output().includes(message), 5000, `'${message}' logged`);
+    const lines = s.output().split("\n");
+    const at = lines.findIndex((l) => l.includes(message));
+    return lines.slice(at - 1, at + 2).join("\n");
+  }
+
+  async function stillServing(): Promise<void> {
+    const r = await get(url + "/stray", false);
+    expect(r).toEqual({ status: 200, body: `served by ${s.child.pid}` });
+  }
+
+  test("a TsImport function's leftover", async () => {
+    expect(await logged("Error: left behind by TsImport")).toMatch(/\[tsmod:error\].* stray error \(uncaught exception\) from handler code app\/boot\.ts:2 /);
+    await stillServing();
+  });
+
+  test("a timer a handler left behind, firing after its request", async () => {
+    expect(await get(url + "/stray?timer", false)).toEqual({ status: 200, body: `served by ${s.child.pid}` });
+    expect(await logged("Error: stray timer")).toMatch(/\[tsmod:error\].* stray error \(uncaught exception\) from handler code app\/stray\.ts:4 \(Timeout\._onTimeout\)/);
+    await stillServing();
+  });
+
+  test("a rejected promise nobody handles", async () => {
+    await get(url + "/stray?reject", false);
+    expect(await logged("Error: stray rejection")).toMatch(/stray error \(unhandled promise rejection\) from handler code app\/stray\.ts:5 \(handler\)/);
+    await stillServing();
+  });
+
+  test("an error while its request runs names that request", async () => {
+    expect((await get(url + "/stray?running", false)).status).toBe(200);
+    expect(await logged("Error: stray while running")).toMatch(/\[client 127\.0\.0\.1:\d+\] stray error \(uncaught exception\) from handler code app\/stray\.ts:7 .*while serving GET \/stray\?running \(client 127\.0\.0\.1:\d+\)/);
+    await stillServing();
+  });
+
+  test("an output filter's leftover", async () => {
+    expect(await get(url + "/filtered", false)).toEqual({ status: 200, body: `served by ${s.child.pid}` });
+    expect(await logged("Error: stray from a filter")).toMatch(/stray error \(uncaught exception\) from handler code app\/filter\.ts:3 /);
+    await stillServing();
+  });
+
+  test("a fatal state is not served on: logged at emerg, exit 1", async () => {
+    const exit = exitOf(s);
+    // The process may end before the response is out.
+    await get(url + "/stray?fatal", false).catch(() => undefined);
+    expect(await exit).toBe(1);
+    expect(await logged("RangeError: Array buffer allocation failed")).toMatch(/\[tsmod:emerg\].* stray error \(uncaught exception\) from handler code app\/stray\.ts:10 .*; the process cannot go on and exits:/);
+  });
 });
