@@ -2,11 +2,8 @@ import cluster from "node:cluster";
 import { ClusterPrimary, runWorker } from "../cluster";
 import { loadConfig, type ServerConfig } from "../config";
 import type { ExtensionsFactory } from "../request";
-import { TsmodServer, type ServerOptions } from "../server";
+import { IDLE_LINGER_MS, TsmodServer, type ServerOptions } from "../server";
 import { reportConfigErrors } from "./report-errors";
-
-/** How long a stop waits for in-flight requests before cutting their connections. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * `tsmod serve`: one process, or with `Workers N` (N > 1) a cluster primary and N workers.
@@ -15,7 +12,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * at once, with 1).
  */
 export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
-  const options: ServerOptions = { builtins, defines, extensions, shutdownGraceMs: SHUTDOWN_GRACE_MS };
+  const options: ServerOptions = { builtins, defines, extensions, ownsProcess: true };
   if (cluster.isWorker) return runWorker(file, options);
   let config: ServerConfig;
   const load = () => loadConfig(file, { defines, builtins: new Set(builtins.keys()) });
@@ -43,13 +40,13 @@ export async function serve(file: string, defines: string[], builtins: ReadonlyM
   let urls: string[];
   try {
     if (config.workers > 1) {
-      const primary = new ClusterPrimary({ load, graceMs: SHUTDOWN_GRACE_MS }, config);
+      const primary = new ClusterPrimary({ load }, config);
       control.stop = () => primary.stop();
       control.reload = () => primary.reload();
       urls = await primary.start();
     } else {
       const server = await TsmodServer.start(file, options, config);
-      control.stop = () => server.close();
+      control.stop = () => server.close(undefined, { idleLingerMs: IDLE_LINGER_MS });
       control.reload = () => server.reload();
       urls = server.urls();
     }

@@ -3,19 +3,23 @@ import { APLOG_ERR, APLOG_NOTICE } from "../constants";
 import type { ServerConfig } from "../config";
 import { ConfigErrors, ErrorCode, TsmodError } from "../errors";
 import { ErrorLog } from "../log";
+import { describeStray, gracefulShutdownMs, guardProcess } from "../server";
 import { isMessage, type PrimaryMessage, type WorkerMessage } from "./messages";
 import { RestartBackoff } from "./restart-backoff";
 
 export interface PrimaryOptions {
   /** Loads and checks the configuration file again (throws `ConfigErrors`). */
   readonly load: () => ServerConfig;
-  /** How long a stopping worker may drain before it is killed (its own bound, plus 2 s). */
-  readonly graceMs: number;
 }
+
+/** A stopping worker cuts its connections after its GracefulShutdownTimeout; this is its time to exit after that. */
+const EXIT_MARGIN_MS = 2000;
 
 interface Member {
   readonly worker: Worker;
   readonly started: number;
+  /** The GracefulShutdownTimeout of the configuration it was started with (Infinity: none). */
+  readonly graceMs: number;
   listening: boolean;
   /** Told to stop (reload or shutdown): its exit is expected. */
   retiring: boolean;
@@ -48,8 +52,18 @@ export class ClusterPrimary {
     this.errorLog = new ErrorLog(config.main.errorLog, config.main.logLevel);
   }
 
-  /** Starts the workers; resolves with the listening URLs once every one accepts connections. */
+  /**
+   * Starts the workers; resolves with the listening URLs once every one accepts connections.
+   * The primary runs no handler code: a stray error here is logged at `crit`, and it serves on.
+   */
   async start(): Promise<string[]> {
+    guardProcess(
+      (err, origin, fatal) => {
+        const report = describeStray(err, origin, fatal, null);
+        this.errorLog.log(report.message, report.level);
+      },
+      () => this.errorLog.close(),
+    );
     const results = await Promise.allSettled(Array.from({ length: this.config.workers }, () => this.fork()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) {
@@ -73,7 +87,7 @@ export class ClusterPrimary {
 
   private fork(): Promise<Member> {
     const worker = cluster.fork();
-    const member: Member = { worker, started: Date.now(), listening: false, retiring: false };
+    const member: Member = { worker, started: Date.now(), graceMs: gracefulShutdownMs(this.config), listening: false, retiring: false };
     this.members.set(worker.id, member);
     // IPC errors (a worker gone while we send) surface through its exit.
     worker.on("error", () => undefined);
@@ -140,20 +154,24 @@ export class ClusterPrimary {
           return false;
         }
       }
-      if (i < old.length) this.retire(old[i]);
+      if (i < old.length) this.retire(old[i], false);
     }
     this.errorLog.log(`configuration reloaded from ${config.configFile}: ${config.workers} new worker(s), ${old.length} old one(s) draining`, APLOG_NOTICE);
     return true;
   }
 
-  /** Asks a worker to stop gracefully; kills it if it is still there after the grace period. */
-  private retire(member: Member): void {
+  /**
+   * Asks a worker to stop gracefully: it answers its requests, for as long as they take unless
+   * its GracefulShutdownTimeout says otherwise; one still there past that bound is killed.
+   */
+  private retire(member: Member, wholeCluster: boolean): void {
     member.retiring = true;
     const { worker } = member;
-    const stop: PrimaryMessage = { tsmod: "stop" };
+    const stop: PrimaryMessage = { tsmod: "stop", wholeCluster };
     if (worker.isConnected()) worker.send(stop);
     else worker.process.kill("SIGTERM");
-    const kill = setTimeout(() => worker.process.kill("SIGKILL"), this.options.graceMs + 2000);
+    if (!Number.isFinite(member.graceMs)) return;
+    const kill = setTimeout(() => worker.process.kill("SIGKILL"), member.graceMs + EXIT_MARGIN_MS);
     worker.once("exit", () => clearTimeout(kill));
   }
 
@@ -164,7 +182,7 @@ export class ClusterPrimary {
       (m) =>
         new Promise<void>((resolve) => {
           m.worker.once("exit", () => resolve());
-          this.retire(m);
+          this.retire(m, true);
         }),
     );
     await Promise.all(exits);

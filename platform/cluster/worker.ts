@@ -1,10 +1,15 @@
 import cluster from "node:cluster";
 import { compileModule } from "../loader";
-import { TsmodServer, type ServerOptions } from "../server";
+import { IDLE_LINGER_MS, TsmodServer, type ServerOptions } from "../server";
 import { isMessage, type PrimaryMessage, type WorkerMessage } from "./messages";
 
-/** See `TsmodServer.close`: the other workers go on serving, so idle clients get a moment. */
-const IDLE_LINGER_MS = 1000;
+/**
+ * When the whole cluster stops, the primary closes the shared listeners (resetting what waits
+ * in their backlog, and what it has accepted but not handed over) as soon as the last worker
+ * stops accepting. It hands a worker one connection per IPC round trip, so a worker goes on
+ * accepting until none has come for this long.
+ */
+const LAST_HANDOFF_QUIET_MS = 250;
 
 /**
  * One worker process: a whole server of its own on the listening sockets the cluster
@@ -16,13 +21,14 @@ export async function runWorker(configFile: string, options: ServerOptions): Pro
   process.on("SIGINT", () => undefined);
   process.on("SIGHUP", () => undefined);
   let server: TsmodServer | null = null;
-  const stop = () => {
+  const stop = (wholeCluster: boolean) => {
     if (!server) process.exit(0);
-    void server.close(undefined, IDLE_LINGER_MS).then(leaveCluster);
+    const acceptQuietMs = wholeCluster ? LAST_HANDOFF_QUIET_MS : 0;
+    void server.close(undefined, { idleLingerMs: IDLE_LINGER_MS, acceptQuietMs }).then(leaveCluster);
   };
-  process.on("SIGTERM", stop);
+  process.on("SIGTERM", () => stop(false));
   process.on("message", (m: unknown) => {
-    if (isMessage<PrimaryMessage>(m, "stop")) stop();
+    if (isMessage<PrimaryMessage>(m, "stop")) stop(m.wholeCluster);
   });
   // A new worker gets connections as soon as it listens (a reload puts it straight into a
   // busy pool): start the compiler thread first, not on its first request.

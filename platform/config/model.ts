@@ -284,6 +284,8 @@ export interface ServerConfig {
   readonly defines: ReadonlySet<string>;
   listen: ListenAddress[];
   workers: number;
+  /** Seconds a graceful stop or a retiring worker waits for its requests; 0 = no limit (Apache's). */
+  gracefulShutdownTimeout: number;
   main: VirtualServer;
   vhosts: VirtualServer[];
   imports: ImportEntry[];

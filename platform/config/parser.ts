@@ -81,7 +81,7 @@ class ConfigBuilder {
     private readonly options: LoadOptions,
   ) {
     this.defines = new Set(options.defines ?? []);
-    this.root = { serverRoot: path.dirname(configFile), listen: [], workers: undefined, imports: [] };
+    this.root = { serverRoot: path.dirname(configFile), listen: [], workers: undefined, gracefulShutdownTimeout: undefined, imports: [] };
     this.main = newServerBuild(configFile, 0);
   }
 
@@ -388,6 +388,7 @@ class ConfigBuilder {
       defines: this.defines,
       listen: this.root.listen,
       workers: this.root.workers ?? 1,
+      gracefulShutdownTimeout: this.root.gracefulShutdownTimeout ?? 0,
       main,
       vhosts,
       imports: this.root.imports,

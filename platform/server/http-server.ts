@@ -12,14 +12,47 @@ import { socketOwner, whenSocketFree } from "./socket-owner";
 import type { Refusal } from "./refusal";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
+import { describeStray, guardProcess, type StrayOrigin, type StraySource } from "./stray-errors";
 import { holdTickShape } from "./tick-shape";
 
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
   readonly builtins: ReadonlyMap<string, unknown>;
   readonly defines?: Iterable<string>;
-  /** How long SIGTERM waits for in-flight requests before closing their connections. */
-  readonly shutdownGraceMs?: number;
+  /**
+   * The server owns the process (`tsmod serve`): stray errors, which Node would end the
+   * process with, are logged and it serves on (see `guardProcess`).
+   */
+  readonly ownsProcess?: boolean;
 }
+
+/** How a stop treats the connections that are not running a request (see `TsmodServer.close`). */
+export interface StopOptions {
+  /** How long idle keep-alive connections stay open after the stop (default 0). */
+  readonly idleLingerMs?: number;
+  /**
+   * 0 (default): the listeners close after the first turn of the event loop that accepted
+   * nothing. Otherwise after this long without a new connection: a cluster worker gets its
+   * connections from the primary, one per round trip over IPC, not one per turn.
+   */
+  readonly acceptQuietMs?: number;
+}
+
+/**
+ * How long a stop run by `tsmod serve` leaves idle keep-alive connections open: a client may
+ * be sending its next request on one at that very moment, and within the linger it is still
+ * answered (with `Connection: close`) instead of meeting a closed connection.
+ */
+export const IDLE_LINGER_MS = 1000;
+
+/**
+ * The listeners' backlog (Node's default for `listen`): what a stop may find waiting, so the
+ * most connections it goes on accepting for while they keep coming. Connections that arrive
+ * faster than that are a steady stream, which must not hold the stop up.
+ */
+const LISTEN_BACKLOG = 511;
+
+/** How often a stop with a quiet period looks for new connections. */
+const ACCEPT_POLL_MS = 10;
 
 /**
  * The running server: one Node HTTP server per `Listen` address, all answering through the
@@ -29,6 +62,8 @@ export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
 export class TsmodServer {
   private readonly httpServers: http.Server[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted so far: a stop sees from it whether the listeners' backlogs are empty. */
+  private accepted = 0;
   private readonly inFlight = new InFlight<Site>();
   private closing: Promise<void> | null = null;
   private reloading: Promise<boolean> = Promise.resolve(true);
@@ -50,6 +85,8 @@ export class TsmodServer {
     // Before anything compiles: see tick-shape.ts.
     holdTickShape();
     const server = new TsmodServer(configFile, options, config ?? loadServerConfig(configFile, options));
+    // Before the imports: their functions may leave work behind that fails later.
+    if (options.ownsProcess) guardProcess((err, origin, fatal) => server.logStrayError(err, origin, fatal), () => server.site.errorLog.close());
     await server.site.runImports();
     await server.listen();
     return server;
@@ -89,6 +126,7 @@ export class TsmodServer {
       srv.maxHeadersCount = limits.maxHeadersCount;
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
+        this.accepted++;
         s.once("close", () => this.sockets.delete(s));
       });
       srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => this.guarded(socket, () => this.clientError(err, socket)));
@@ -193,6 +231,18 @@ export class TsmodServer {
     }
   }
 
+  /** Logs a stray error with the handler code and the requests it came from (see `describeStray`). */
+  private logStrayError(err: unknown, origin: StrayOrigin, fatal: boolean): void {
+    const site = this.site;
+    const source: StraySource = {
+      isLoadedModule: (file) => site.isLoadedModule(file),
+      serverRoot: site.config.serverRoot,
+      requestsInFlight: () => this.inFlight.requests(),
+    };
+    const report = describeStray(err, origin, fatal, source);
+    site.errorLog.log(report.message, report.level, report.client);
+  }
+
   /**
    * Re-reads the configuration, like `apachectl graceful`: requests already running finish
    * on the old Site, the next ones get the new one. A configuration with errors is reported
@@ -227,42 +277,85 @@ export class TsmodServer {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish, then closes everything; connections
-   * still open after `graceMs` are cut. Responses not yet started close their connection.
-   * Idle keep-alive connections are closed at once, or after `idleLingerMs` when the service
-   * goes on elsewhere (a worker replaced by a reload): closing one at once races a client
-   * sending on it at that moment, which then sees a reset, while within the linger its next
-   * request is still answered (with `Connection: close`).
+   * A graceful stop: every request already sent is answered, and connections close only
+   * between requests. The listeners stop accepting once their backlogs are empty; requests in
+   * flight finish, those whose headers are not out yet and those that still arrive get
+   * `Connection: close`. A connection accepted whose first request has not come yet is not
+   * idle: it is given that request (within `Timeout`). Idle keep-alive connections are closed
+   * after `idleLingerMs`, counted from the stop, or from the end of a response whose headers
+   * had promised keep-alive before it. After `graceMs` (default `GracefulShutdownTimeout`;
+   * Infinity: no limit) whatever is still open is cut.
    */
-  close(graceMs = this.options.shutdownGraceMs ?? 10_000, idleLingerMs = 0): Promise<void> {
-    this.closing ??= this.closeNow(graceMs, idleLingerMs);
+  close(graceMs = gracefulShutdownMs(this.site.config), { idleLingerMs = 0, acceptQuietMs = 0 }: StopOptions = {}): Promise<void> {
+    this.closing ??= this.closeNow(graceMs, idleLingerMs, acceptQuietMs);
     return this.closing;
   }
 
-  private async closeNow(graceMs: number, idleLingerMs: number): Promise<void> {
+  private async closeNow(graceMs: number, idleLingerMs: number, acceptQuietMs: number): Promise<void> {
     const started = Date.now();
+    const deadline = started + graceMs;
     for (const res of this.inFlight.unsent()) res.setHeader("Connection", "close");
-    // http.Server#close would also drop idle keep-alive connections at once, ignoring the
-    // linger; net.Server#close only stops accepting.
-    const closed = Promise.all(this.httpServers.map((s) => new Promise<void>((resolve) => net.Server.prototype.close.call(s, () => resolve()))));
-    const linger = Math.min(idleLingerMs, graceMs);
+    let lingerUntil = Math.min(started + idleLingerMs, deadline);
+    const lingerAgain = () => {
+      lingerUntil = Math.max(lingerUntil, Math.min(Date.now() + idleLingerMs, deadline));
+    };
+    for (const res of this.inFlight.started()) res.once("finish", lingerAgain);
+    const closed = this.stopListening(acceptQuietMs);
+    // Node's idle connections are those between requests: one accepted whose first request
+    // has not come is not among them (Node answers it 408 after Timeout if it never comes).
     const sweepIdle = () => {
-      if (Date.now() - started >= linger) for (const s of this.httpServers) s.closeIdleConnections();
+      if (Date.now() >= lingerUntil) for (const s of this.httpServers) s.closeIdleConnections();
     };
     sweepIdle();
     const sweep = setInterval(sweepIdle, 25);
-    const timer = setTimeout(() => {
-      for (const s of this.sockets) s.destroy();
-    }, graceMs);
+    const cut = Number.isFinite(graceMs)
+      ? setTimeout(() => {
+          for (const s of this.sockets) s.destroy();
+        }, graceMs)
+      : null;
     await closed;
     clearInterval(sweep);
-    clearTimeout(timer);
+    if (cut) clearTimeout(cut);
     await this.reloading;
     // Every connection is gone; a handler still awaiting something gets what is left of the grace.
-    await Promise.race([this.inFlight.idle(this.site), delay(Math.max(0, graceMs - (Date.now() - started)))]);
+    const left = deadline - Date.now();
+    await (Number.isFinite(left) ? Promise.race([this.inFlight.idle(this.site), delay(Math.max(0, left))]) : this.inFlight.idle(this.site));
     // Now idle, http.Server#close only clears its connection-checking timer.
     for (const s of this.httpServers) s.close();
     await this.site.close();
+  }
+
+  /**
+   * Stops accepting once the listeners' backlogs are empty: a connection still in a backlog
+   * when its listener closes is reset, its request unanswered. Node accepts one connection per
+   * turn of the event loop, so a turn without one means the backlogs were empty when it polled
+   * them; the listeners close right after it (or after `quietMs` without a new connection).
+   * The connections accepted until then are answered with `Connection: close`.
+   * (http.Server#close would also drop idle connections at once; net.Server#close only stops
+   * accepting.) Resolves once every connection is gone.
+   */
+  private stopListening(quietMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const last = this.accepted + LISTEN_BACKLOG;
+      // The turn the stop came in has polled already: the first look is one turn later.
+      let seen = -1;
+      let quietSince = 0;
+      const closeWhenDrained = () => {
+        const now = Date.now();
+        if (this.accepted !== seen) {
+          seen = this.accepted;
+          quietSince = now;
+        } else if (now - quietSince >= quietMs) return closeAll();
+        if (this.accepted >= last) return closeAll();
+        if (quietMs > 0) setTimeout(closeWhenDrained, ACCEPT_POLL_MS);
+        else setImmediate(closeWhenDrained);
+      };
+      const closeAll = () => {
+        const all = this.httpServers.map((s) => new Promise<void>((done) => net.Server.prototype.close.call(s, () => done())));
+        void Promise.all(all).then(() => resolve());
+      };
+      setImmediate(closeWhenDrained);
+    });
   }
 }
 
@@ -272,6 +365,15 @@ const PIPELINED_UPGRADE: Refusal = {
   status: HTTP_BAD_REQUEST,
   reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
 };
+
+/** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (so does more than a timer can count). */
+export function gracefulShutdownMs(config: ServerConfig): number {
+  const ms = config.gracefulShutdownTimeout * 1000;
+  return ms > 0 && ms <= MAX_TIMER_MS ? ms : Infinity;
+}
+
+/** The longest delay `setTimeout` honours (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 interface Count {
   running: number;
@@ -55,5 +55,15 @@ export class InFlight<K extends object> {
   /** Responses whose headers are still to be written. */
   *unsent(): Iterable<ServerResponse> {
     for (let t = this.newest; t; t = t.next) if (!t.res.headersSent) yield t.res;
+  }
+
+  /** The requests being answered. */
+  *requests(): Iterable<IncomingMessage> {
+    for (let t = this.newest; t; t = t.next) yield t.res.req;
+  }
+
+  /** Responses whose headers are out: they keep their connection as the headers said. */
+  *started(): Iterable<ServerResponse> {
+    for (let t = this.newest; t; t = t.next) if (t.res.headersSent) yield t.res;
   }
 }

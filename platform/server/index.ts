@@ -1,3 +1,4 @@
-export { TsmodServer, type ServerOptions } from "./http-server";
+export { TsmodServer, IDLE_LINGER_MS, gracefulShutdownMs, type ServerOptions } from "./http-server";
 export { Site, type SiteOptions } from "./site";
+export { describeStray, guardProcess } from "./stray-errors";
 export { parseRequestUri } from "./request-uri";

@@ -2,13 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { serve, type Served } from "../helpers/cli";
 import { writeTree } from "../helpers/site";
-import { eventually, get, runLoad, sleep } from "./load";
+import { eventually, get, getStarted, startLoad } from "./load";
 
-/** `/v` answers with the configured version; `/v?slow` takes 800 ms to do it. */
+/** `/v` answers with the configured version; `/v?slow` sends its headers, then takes 800 ms to do it. */
 const HANDLER = `import { OK, type Request } from "tsmod";
 export async function handler(req: Request): Promise<number> {
-  if (req.args === "slow") await new Promise((r) => setTimeout(r, 800));
   req.contentType = "text/plain";
+  if (req.args === "slow") {
+    await req.flush();
+    await new Promise((r) => setTimeout(r, 800));
+  }
   await req.write("v=" + req.getOptions().get("version"));
   return OK;
 }
@@ -69,37 +72,35 @@ describe("tsmod serve, one process: signals", () => {
   });
 
   test("a request in flight during a reload finishes on the old configuration", async () => {
-    const slow = get(url + "/v?slow", false);
-    await sleep(150);
+    const slow = getStarted(url + "/v?slow", false);
+    await slow.started;
     reloadWith(configText("4"));
     await eventually(async () => (await get(url + "/v", false)).body === "v=4", 8000, "new configuration");
-    expect(await slow).toEqual({ status: 200, body: "v=2" });
+    expect(await slow.done).toEqual({ status: 200, body: "v=2" });
   });
 
   test("graceful SIGHUPs under a running load: no request fails", async () => {
-    let stop = false;
-    const load = runLoad(url + "/v", () => stop);
+    const load = startLoad(url + "/v");
     for (const v of ["5", "6", "7"]) {
-      await sleep(300);
+      await load.answered(20);
       reloadWith(configText(v));
     }
     await eventually(async () => (await get(url + "/v", false)).body === "v=7", 8000, "last configuration");
-    await sleep(300);
-    stop = true;
-    const r = await load;
+    await load.answered(20);
+    const r = await load.stop();
     expect(r.failures).toEqual([]);
     expect(r.ok).toBeGreaterThan(50);
     expect(r.bodies).toContain("v=7");
   });
 
   test("SIGTERM: stops accepting, drains the request in flight, exits 0", async () => {
-    const slow = get(url + "/v?slow", false);
-    await sleep(200);
+    const slow = getStarted(url + "/v?slow", false);
+    await slow.started;
     const exited = new Promise<number | null>((resolve) => s.child.once("exit", (code) => resolve(code)));
     s.child.kill("SIGTERM");
-    await sleep(200);
-    await expect(get(url + "/v", false)).rejects.toThrow(/ECONNREFUSED/);
-    expect(await slow).toEqual({ status: 200, body: "v=7" });
+    const refused = () => get(url + "/v", false).then(() => false, (e: Error) => /ECONNREFUSED/.test(e.message));
+    await eventually(refused, 5000, "new connections refused");
+    expect(await slow.done).toEqual({ status: 200, body: "v=7" });
     expect(await exited).toBe(0);
   });
 });

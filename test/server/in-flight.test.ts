@@ -54,3 +54,17 @@ test("work done already is not tracked; idle() waits for the last request of its
   await settled();
   expect(idle).toBe(true);
 });
+
+test("started() lists the running responses whose headers are out", async () => {
+  const inFlight = new InFlight<object>();
+  const site = {};
+  const [sent, unsent] = [response(true), response()];
+  const works = [deferred(), deferred()];
+  inFlight.track(site, sent, works[0].promise);
+  inFlight.track(site, unsent, works[1].promise);
+  expect([...inFlight.started()]).toEqual([sent]);
+  works[0].resolve();
+  await settled();
+  expect([...inFlight.started()]).toEqual([]);
+  works[1].resolve();
+});

@@ -2,13 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { serve, type Served } from "../helpers/cli";
 import { writeTree } from "../helpers/site";
-import { eventually, get, runLoad, sleep } from "./load";
+import { eventually, get, getStarted, startLoad } from "./load";
 
-/** `/pid` answers with the serving process's id; `?slow` takes 800 ms. */
+/** `/pid` answers with the serving process's id; `?slow` sends its headers, then takes 800 ms. */
 const HANDLER = `import { OK, type Request } from "tsmod";
 export async function handler(req: Request): Promise<number> {
-  if (req.args === "slow") await new Promise((r) => setTimeout(r, 800));
   req.contentType = "text/plain";
+  if (req.args === "slow") {
+    await req.flush();
+    await new Promise((r) => setTimeout(r, 800));
+  }
   await req.write(String(process.pid));
   return OK;
 }
@@ -67,10 +70,10 @@ describe("Workers 2: a primary and worker processes", () => {
   });
 
   test("the primary prints each listening line once, after the workers listen; both workers answer on both addresses", async () => {
-    await sleep(300);
+    const pids = await workerPids();
+    // Both workers have answered: any line a worker printed itself would be there by now.
     expect(s.output().match(/^tsmod listening on /gm)).toHaveLength(2);
     expect(new Set(s.urls).size).toBe(2);
-    const pids = await workerPids();
     expect(pids.size).toBe(2);
     expect(pids.has(s.child.pid!)).toBe(false);
     expect((await get(s.urls[1] + "/pid", false)).status).toBe(200);
@@ -81,14 +84,12 @@ describe("Workers 2: a primary and worker processes", () => {
     const [victim] = before;
     process.kill(victim, "SIGKILL");
     await eventually(() => s.output().includes(`worker ${victim} exited (signal SIGKILL)`), 5000, "worker death noticed");
-    let stop = false;
-    const load = runLoad(url + "/pid", () => stop, { keepAlive: 2, fresh: 2 });
+    const load = startLoad(url + "/pid", { keepAlive: 2, fresh: 2 });
     await eventually(async () => {
       const pids = await workerPids(4);
       return pids.size === 2 && !pids.has(victim);
     }, 15_000, "replacement worker serving");
-    stop = true;
-    const r = await load;
+    const r = await load.stop();
     expect(r.failures).toEqual([]);
     expect(r.bodies).not.toContain(String(victim));
   }, 30_000);
@@ -105,15 +106,13 @@ describe("Workers 2: a primary and worker processes", () => {
   test("SIGHUP replaces the workers one at a time under a running load: no request fails", async () => {
     const before = await workerPids();
     fs.writeFileSync(conf, configText("LogLevel notice"));
-    let stop = false;
-    const load = runLoad(url + "/pid", () => stop);
-    await sleep(200);
+    const load = startLoad(url + "/pid");
+    await load.answered(20);
     s.child.kill("SIGHUP");
     await eventually(() => s.output().includes("configuration reloaded from"), 25_000, "reload finished");
     await eventually(() => [...before].every((p) => !alive(p)), 8000, "old workers gone");
-    await sleep(300);
-    stop = true;
-    const r = await load;
+    await load.answered(20);
+    const r = await load.stop();
     expect(r.failures).toEqual([]);
     expect(r.ok).toBeGreaterThan(50);
     const after = await workerPids();
@@ -123,11 +122,11 @@ describe("Workers 2: a primary and worker processes", () => {
 
   test("SIGTERM drains every worker and exits 0", async () => {
     const workers = await workerPids();
-    const slow = get(url + "/pid?slow", false);
-    await sleep(200);
+    const slow = getStarted(url + "/pid?slow", false);
+    await slow.started;
     const exited = new Promise<number | null>((resolve) => s.child.once("exit", (code) => resolve(code)));
     s.child.kill("SIGTERM");
-    const answer = await slow;
+    const answer = await slow.done;
     expect(answer.status).toBe(200);
     expect(workers.has(Number(answer.body))).toBe(true);
     expect(await exited).toBe(0);

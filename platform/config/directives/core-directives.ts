@@ -84,6 +84,15 @@ export const coreDirectives: DirectiveDef[] = [
     },
   },
   {
+    name: "GracefulShutdownTimeout",
+    contexts: Context.SERVER,
+    minArgs: 1,
+    maxArgs: 1,
+    apply(ctx, [value]) {
+      ctx.root.gracefulShutdownTimeout = secondsArg("GracefulShutdownTimeout", value);
+    },
+  },
+  {
     name: "ServerName",
     contexts: RSRC,
     minArgs: 1,

@@ -14,6 +14,7 @@ export interface RootSettings {
   serverRoot: string;
   listen: ListenAddress[];
   workers: number | undefined;
+  gracefulShutdownTimeout: number | undefined;
   imports: ImportEntry[];
 }
 
