@@ -366,14 +366,11 @@ const PIPELINED_UPGRADE: Refusal = {
   reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
 };
 
-/** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (so does more than a timer can count). */
+/** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (times past a timer's range are refused at load). */
 export function gracefulShutdownMs(config: ServerConfig): number {
   const ms = config.gracefulShutdownTimeout * 1000;
-  return ms > 0 && ms <= MAX_TIMER_MS ? ms : Infinity;
+  return ms > 0 ? ms : Infinity;
 }
-
-/** The longest delay `setTimeout` honours (a longer one fires at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -26,8 +26,10 @@ describe("GracefulShutdownTimeout", () => {
     expect(gracefulShutdownMs(load("Listen 0\ngracefulshutdowntimeout 250ms\n"))).toBe(250);
   });
 
-  test("longer than a timer can count is no limit either", () => {
-    expect(gracefulShutdownMs(load("Listen 0\nGracefulShutdownTimeout 9999999\n"))).toBe(Infinity);
+  test("longer than a timer can count is an error at its line, as every configured time is", () => {
+    expect(configErrors(() => load("Listen 0\nGracefulShutdownTimeout 9999999\n"))).toEqual([
+      "conf:2: GracefulShutdownTimeout: must be at most 2147483 seconds (about 24 days)",
+    ]);
   });
 
   test("a bad value or a place other than the server level is an error at its line", () => {
