@@ -226,7 +226,9 @@ export async function handler(req: Request) {
   async function serverWithParkedUpload(): Promise<{ served: Served; uploads: string; client: net.Socket }> {
     const dir = writeTree(siteFiles);
     const conf = path.join(dir, "tsmod.conf");
-    fs.writeFileSync(conf, `Listen 127.0.0.1:0\n${config.replace(/@DIR@/g, dir)}\n<Location /hang>\n  SetHandler tsmod\n  TsHandler app/hang\n</Location>\n`);
+    // A stop waits for requests as long as GracefulShutdownTimeout allows (no limit by default):
+    // one second, so the stop outwaits the parked handler and cuts it.
+    fs.writeFileSync(conf, `Listen 127.0.0.1:0\nGracefulShutdownTimeout 1\n${config.replace(/@DIR@/g, dir)}\n<Location /hang>\n  SetHandler tsmod\n  TsHandler app/hang\n</Location>\n`);
     const served = await serve(conf);
     const client = net.connect(Number(new URL(served.urls[0]).port), "127.0.0.1");
     client.on("error", () => undefined);
@@ -257,7 +259,7 @@ export async function handler(req: Request) {
     }
   }
 
-  test("SIGTERM: the stop waits out its grace, then the upload is removed as the process exits", async () => {
+  test("SIGTERM: the stop waits out GracefulShutdownTimeout, then the upload is removed as the process exits", async () => {
     const { served, uploads, client } = await serverWithParkedUpload();
     expect(await served.stop("SIGTERM")).toBe(0);
     client.destroy();
