@@ -1,15 +1,45 @@
+import {
+  ModuleSet,
+  accessLogModule,
+  aliasModule,
+  authModule,
+  defineModule,
+  filtersModule,
+  headersModule,
+  mimeModule,
+  proxyModule,
+  staticModule,
+  tsHandlersModule,
+  type TsmodModule,
+} from "./platform";
+import { sessionsModule } from "./sessions";
+
 /**
  * The modules handler code reaches by name: `tsmod` itself and the handlers shipped with it
- * (`TsHandler tsmod/publisher`, ...). Loaded on first use.
+ * (`TsHandler tsmod/publisher`, ...), each loaded on first use.
  */
-export function createBuiltins(): ReadonlyMap<string, unknown> {
-  const tsmod: unknown = require("./index");
-  return new Map<string, unknown>([
-    ["tsmod", tsmod],
+const handlerLibrary = defineModule({
+  name: "tsmod_library",
+  builtins: {
+    tsmod: () => require("./index"),
     // The npm package's name: importing it must not load a second copy from node_modules.
-    ["tsmod-server", tsmod],
-    ["tsmod/filters/gzip", require("./handlers/filters").gzip],
-    ["tsmod/psp", require("./psp-templates")],
-    ["tsmod/publisher", require("./publisher")],
-  ]);
+    "tsmod-server": () => require("./index"),
+    "tsmod/filters/gzip": () => require("./handlers/filters").gzip,
+    "tsmod/psp": () => require("./psp-templates"),
+    "tsmod/publisher": () => require("./publisher"),
+  },
+});
+
+/**
+ * What tsmod ships, in hook order where orders tie: mod_python's handler stacks first, then
+ * Apache's features, sessions and the handler library.
+ */
+export function shippedModules(): TsmodModule<any>[] {
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+}
+
+/** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */
+export function createModuleSet(extra: readonly TsmodModule<any>[] = []): ModuleSet {
+  const names = new Set(extra.map((m) => m.name.toLowerCase()));
+  return new ModuleSet([...shippedModules().filter((m) => !names.has(m.name.toLowerCase())), ...extra]);
 }

@@ -1,28 +1,35 @@
 /**
- * The `tsmod` package: what handler modules import (`import { OK, type Request } from "tsmod"`)
- * and what embedders use to run a server.
+ * The `tsmod` package: what handler modules import (`import { OK, type Request } from "tsmod"`),
+ * what module authors build with (`defineModule`), and what embedders use to run a server.
  */
-import { cliMain, TsmodServer, type Request, type ServerOptions } from "./platform";
-import { createBuiltins } from "./builtins";
-import { sessionExtensions } from "./sessions";
+import { cliMain, TsmodServer, type Request, type ServerOptions, type TsmodModule } from "./platform";
+import { createModuleSet } from "./builtins";
 
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
-export { Table, Request, ServerInfo, TsmodServer, loadConfig, escapeHtml, redirect } from "./platform";
+export { Table, Request, ServerInfo, TsmodServer, escapeHtml, redirect } from "./platform";
 export { FieldStorage, FileField, parseQs, parseQsl, DEFAULT_FORM_LIMITS, type FormLimits, type FormValue, type CookieOptions } from "./platform";
-export type { ConnectionInfo, HandlerInfo, ServerConfig, SessionLike, Filter, FilterFunction } from "./platform";
-export { Session, type JsonValue } from "./sessions";
+export type { ConnectionInfo, HandlerInfo, SessionLike, Filter, FilterFunction } from "./platform";
+export { defineModule, directive, appendList, mergeMaps, flagArg, intArg, secondsArg, configOf, moduleState, requestStorage, HOOK_FIRST, HOOK_MIDDLE, HOOK_LAST } from "./platform";
+export type { TsmodModule, ModuleSpec, Hook, HookSpec, HookPhase, ModuleContext, CheckContext, DirectiveSpec, DirectiveContext, Where, MaybePromise } from "./platform";
+export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
+export { shippedModules, createModuleSet } from "./builtins";
 
 /** A phase handler: returns OK, DECLINED, DONE or an HTTP status (or throws ServerReturn). */
 export type Handler = (req: Request) => number | Promise<number>;
 
-/** Starts a server for a configuration file, with tsmod's built-in handler modules. */
-export function startServer(configFile: string, options: Partial<ServerOptions> = {}): Promise<TsmodServer> {
-  return TsmodServer.start(configFile, { ...options, builtins: options.builtins ?? createBuiltins(), extensions: options.extensions ?? sessionExtensions });
+export interface StartOptions extends Omit<ServerOptions, "modules"> {
+  /** Modules added to the shipped ones (one with a shipped module's name replaces it). */
+  readonly modules?: readonly TsmodModule<any>[];
+}
+
+/** Starts a server for a configuration file, with tsmod's shipped modules and `options.modules`. */
+export function startServer(configFile: string, options: StartOptions = {}): Promise<TsmodServer> {
+  return TsmodServer.start(configFile, { ...options, modules: createModuleSet(options.modules) });
 }
 
 /** The `tsmod` command line. */
 export function runCli(argv: string[]): Promise<void> {
-  return cliMain(argv, createBuiltins(), sessionExtensions);
+  return cliMain(argv, createModuleSet());
 }

@@ -71,3 +71,9 @@ export const APLOG_DEBUG = 7;
 export const TSMOD_HANDLER = "tsmod";
 
 export const SERVER_SOFTWARE = "tsmod/0.1.0";
+
+/**
+ * Set on a request whose response is an error page (Apache's `ap_send_error_response`):
+ * only `Header always` rules apply to it, as mod_headers' error filter does.
+ */
+export const ERROR_RESPONSE_NOTE = "tsmod.error-response";

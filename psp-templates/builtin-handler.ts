@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { HTTP_NOT_FOUND, autoReloadOn, directorySettings, readForm, type Request } from "../platform";
+import { HTTP_NOT_FOUND, readForm, type Request } from "../platform";
 import { pspHandler } from "./psp-handler";
 import type { PSPRequest } from "./psp-request";
 
@@ -14,11 +14,11 @@ export function handler(req: Request): number | Promise<number> {
   const docroot = req.documentRoot();
   const underDocroot = filename.length > docroot.length && filename.startsWith(docroot) && filename[docroot.length] === path.sep;
   // Read in place: `req.getConfig()` would copy every setting into a new table per page.
-  const settings = directorySettings(req);
+  const core = req._state.plan.core;
   // The filename was checked above; the rest of Request matches PSPRequest structurally.
   return pspHandler(req as Request & PSPRequest, {
-    debug: settings.get("TsDebug") === "1",
-    autoReload: autoReloadOn(settings),
+    debug: core.debug,
+    autoReload: core.autoReload,
     root: underDocroot ? docroot : path.dirname(filename),
     form: requestForm,
   });

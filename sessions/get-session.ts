@@ -20,7 +20,7 @@ export function getSession(req: SessionRequest, manager: SessionManager): Promis
 }
 
 async function open(req: SessionRequest, manager: SessionManager): Promise<Session> {
-  const config = readSessionConfig(req.getOptions());
+  const config = readSessionConfig(req.getOptions(), manager.storeTypes);
   const store = manager.store(config);
   const cookies = req.cookies();
   const cookieValue = Object.hasOwn(cookies, config.cookieName) ? cookies[config.cookieName] : undefined;

@@ -8,14 +8,13 @@ export {
   readSessionConfig,
   STORE_TYPES,
   type SessionConfig,
-  type StoreType,
 } from "./session-config";
 export { isValidSessionId, newSessionId } from "./session-id";
 export { type Clock, SessionManager, type SessionManagerOptions } from "./session-manager";
 export type { SessionRequest } from "./session-request";
 export type { SessionCookie, SessionRecord, SessionStore, StoreCapabilities, StoreLock } from "./session-store";
 export { CookieStore } from "./stores/cookie-store";
-export type { StoreEnvironment } from "./stores/create-store";
+export { SHIPPED_STORES, type StoreEnvironment, type SessionStoreProvider } from "./stores/create-store";
 export { MemoryStore } from "./stores/memory-store";
 export type { PostgresStoreOptions } from "./stores/postgres-store";
-export { createSessionExtensions, sessionExtensions } from "./request-sessions";
+export { createSessionsModule, sessionsModule } from "./sessions-module";

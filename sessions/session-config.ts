@@ -1,13 +1,13 @@
 import { ErrorCode, TsmodError, configuredSecret } from "../platform";
 import { isCookieAttributeValue, isCookieName } from "./session-cookie";
 
-export const STORE_TYPES = ["memory", "sqlite", "postgres", "cookie"] as const;
-export type StoreType = (typeof STORE_TYPES)[number];
+/** The store types tsmod ships; modules may provide more (`providers.sessionStore`). */
+export const STORE_TYPES: readonly string[] = ["memory", "sqlite", "postgres", "cookie"];
 
 /** The session settings of one request, read from its TsOptions. */
 export interface SessionConfig {
-  /** tsmod.session.type (default sqlite). */
-  readonly type: StoreType;
+  /** tsmod.session.type (default sqlite): a session store provider's name. */
+  readonly type: string;
   /** tsmod.session.database: SQLite file path or PostgreSQL URL. */
   readonly database: string | undefined;
   /** tsmod.session.schema: PostgreSQL schema of the session tables (created if missing). */
@@ -40,12 +40,13 @@ export const MIN_SECRET_LENGTH = 32;
 
 type Options = { get(name: string): string | undefined };
 
-export function readSessionConfig(options: Options): SessionConfig {
+/** `storeTypes`: the session store providers loaded (the shipped ones by default). */
+export function readSessionConfig(options: Options, storeTypes: readonly string[] = STORE_TYPES): SessionConfig {
   const read = (name: string): string | undefined => {
     const value = options.get(name)?.trim();
     return value === "" ? undefined : value;
   };
-  const type = parseType(read("tsmod.session.type"));
+  const type = parseType(read("tsmod.session.type"), storeTypes);
   const database = read("tsmod.session.database");
   let secret: readonly string[] | undefined;
   try {
@@ -93,11 +94,11 @@ export function readSessionConfig(options: Options): SessionConfig {
   };
 }
 
-function parseType(value: string | undefined): StoreType {
+function parseType(value: string | undefined, known: readonly string[]): string {
   if (value === undefined) return "sqlite";
   const type = value.toLowerCase();
-  if ((STORE_TYPES as readonly string[]).includes(type)) return type as StoreType;
-  return fail("tsmod.session.type", `must be one of ${STORE_TYPES.join(", ")}, got "${value}"`);
+  if (known.includes(type)) return type;
+  return fail("tsmod.session.type", `must be one of ${known.join(", ")}, got "${value}"`);
 }
 
 function parseSeconds(name: string, value: string | undefined, fallback: number, whole: boolean): number {

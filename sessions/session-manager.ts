@@ -3,7 +3,7 @@ import { KeyedMutex, MutexTimeout } from "./keyed-mutex";
 import type { SessionConfig } from "./session-config";
 import { lockTimeout, storeUnavailable } from "./session-errors";
 import type { SessionStore, StoreLock } from "./session-store";
-import { createStore, type StoreEnvironment, storeLocation } from "./stores/create-store";
+import { SHIPPED_STORES, type SessionStoreProvider, type StoreEnvironment } from "./stores/create-store";
 
 /** Milliseconds since the epoch; injectable so expiry can be tested without sleeping. */
 export type Clock = () => number;
@@ -20,7 +20,9 @@ export interface SessionManagerOptions {
   cleanupIntervalMs?: number;
   /** Receives failures that belong to no request (cleanup, idle database connections). */
   log?: (message: string) => void;
-  /** Replaces the built-in store factory (custom stores, tests). */
+  /** The store providers by type (default: the shipped ones). */
+  stores?: ReadonlyMap<string, SessionStoreProvider>;
+  /** Opens every store instead of its provider (tests). */
   createStore?: (config: SessionConfig, env: StoreEnvironment) => SessionStore;
 }
 
@@ -35,7 +37,8 @@ export class SessionManager {
   readonly #env: StoreEnvironment;
   readonly #workers: number;
   readonly #cleanupIntervalMs: number;
-  readonly #createStore: (config: SessionConfig, env: StoreEnvironment) => SessionStore;
+  readonly #providers: ReadonlyMap<string, SessionStoreProvider>;
+  readonly #createStore: ((config: SessionConfig, env: StoreEnvironment) => SessionStore) | undefined;
   readonly #stores = new Map<string, SessionStore>();
   readonly #mutexes = new WeakMap<SessionStore, KeyedMutex>();
   #timer: NodeJS.Timeout | undefined;
@@ -51,13 +54,21 @@ export class SessionManager {
     };
     this.#workers = options.workers ?? 1;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
-    this.#createStore = options.createStore ?? createStore;
+    this.#providers = options.stores ?? new Map(Object.entries(SHIPPED_STORES));
+    this.#createStore = options.createStore;
+  }
+
+  /** The names `tsmod.session.type` may take. */
+  get storeTypes(): string[] {
+    return [...this.#providers.keys()];
   }
 
   /** The store serving `config`, created on first use and shared by configs naming the same place. */
   store(config: SessionConfig): SessionStore {
     if (this.#closed) throw storeUnavailable(config.type, new Error("the server is shutting down"));
-    const location = storeLocation(config, this.#env);
+    const provider = this.#providers.get(config.type);
+    if (!provider) throw new TsmodError(ErrorCode.SESSION_CONFIG, `tsmod.session.type ${config.type}: no session store of that name is loaded (have: ${[...this.#providers.keys()].join(", ")})`);
+    const location = provider.location(config, this.#env);
     let store = this.#stores.get(location);
     if (store === undefined) {
       if (config.type === "memory" && this.#workers > 1) {
@@ -67,7 +78,7 @@ export class SessionManager {
             "serve requests: use sqlite (the default) or postgres",
         );
       }
-      store = this.#createStore(config, this.#env);
+      store = this.#createStore ? this.#createStore(config, this.#env) : provider.create(config, this.#env);
       this.#stores.set(location, store);
       this.#startCleanupTimer();
     }

@@ -1,5 +1,4 @@
-import { loadConfig } from "../config";
-import type { ExtensionsFactory } from "../request";
+import { loadSiteConfig, type ModuleSet } from "../module";
 import { reportConfigErrors } from "./report-errors";
 import { serve } from "./serve";
 
@@ -29,25 +28,25 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 /**
- * The `tsmod` command. `builtins` are the modules handlers reach as `tsmod` and `tsmod/...`;
- * the package entry passes them, since the platform itself must not depend on them.
+ * The `tsmod` command. `modules` are the shipped modules (the core's features, sessions, the
+ * publisher, PSP): the package entry passes them, since the platform itself knows none.
  */
-export async function main(argv: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
+export async function main(argv: string[], modules: ModuleSet): Promise<void> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(args + "\n");
     process.exitCode = args === USAGE ? 0 : 2;
     return;
   }
-  if (args.command === "configtest") return configtest(args, builtins);
-  if (args.command === "serve") return serve(args.file, args.defines, builtins, extensions);
+  if (args.command === "configtest") return configtest(args, modules);
+  if (args.command === "serve") return serve(args.file, args.defines, modules);
   process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
   process.exitCode = 2;
 }
 
-function configtest(args: Args, builtins: ReadonlyMap<string, unknown>): void {
+function configtest(args: Args, modules: ModuleSet): void {
   try {
-    loadConfig(args.file, { defines: args.defines, builtins: new Set(builtins.keys()) });
+    loadSiteConfig(args.file, modules, { defines: args.defines });
     process.stdout.write("Syntax OK\n");
   } catch (e) {
     reportConfigErrors(e);

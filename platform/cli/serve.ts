@@ -1,7 +1,6 @@
 import cluster from "node:cluster";
 import { ClusterPrimary, runWorker } from "../cluster";
-import { loadConfig, type ServerConfig } from "../config";
-import type { ExtensionsFactory } from "../request";
+import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
 import { IDLE_LINGER_MS, TsmodServer, type ServerOptions } from "../server";
 import { reportConfigErrors } from "./report-errors";
 
@@ -11,11 +10,11 @@ import { reportConfigErrors } from "./report-errors";
  * accepted; SIGHUP reloads gracefully, SIGTERM/SIGINT drain and exit 0 (a second one exits
  * at once, with 1).
  */
-export async function serve(file: string, defines: string[], builtins: ReadonlyMap<string, unknown>, extensions?: ExtensionsFactory): Promise<void> {
-  const options: ServerOptions = { builtins, defines, extensions, ownsProcess: true };
+export async function serve(file: string, defines: string[], modules: ModuleSet): Promise<void> {
+  const options: ServerOptions = { modules, defines, ownsProcess: true };
   if (cluster.isWorker) return runWorker(file, options);
-  let config: ServerConfig;
-  const load = () => loadConfig(file, { defines, builtins: new Set(builtins.keys()) });
+  let config: SiteConfig;
+  const load = () => loadSiteConfig(file, modules, { defines });
   try {
     config = load();
   } catch (e) {
@@ -39,7 +38,7 @@ export async function serve(file: string, defines: string[], builtins: ReadonlyM
   process.on("SIGHUP", () => void control.reload());
   let urls: string[];
   try {
-    if (config.workers > 1) {
+    if (config.main.workers > 1) {
       const primary = new ClusterPrimary({ load }, config);
       control.stop = () => primary.stop();
       control.reload = () => primary.reload();

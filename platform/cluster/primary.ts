@@ -1,6 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { APLOG_ERR, APLOG_NOTICE } from "../constants";
-import type { ServerConfig } from "../config";
+import type { SiteConfig } from "../module";
 import { ConfigErrors, ErrorCode, TsmodError } from "../errors";
 import { ErrorLog } from "../log";
 import { describeStray, gracefulShutdownMs, guardProcess } from "../server";
@@ -9,7 +9,7 @@ import { RestartBackoff } from "./restart-backoff";
 
 export interface PrimaryOptions {
   /** Loads and checks the configuration file again (throws `ConfigErrors`). */
-  readonly load: () => ServerConfig;
+  readonly load: () => SiteConfig;
 }
 
 /** A stopping worker cuts its connections after its GracefulShutdownTimeout; this is its time to exit after that. */
@@ -37,7 +37,7 @@ export class ClusterPrimary {
   private readonly members = new Map<number, Member>();
   private readonly backoff = new RestartBackoff();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private config: ServerConfig;
+  private config: SiteConfig;
   private errorLog: ErrorLog;
   private urls: string[] = [];
   private running = false;
@@ -46,10 +46,10 @@ export class ClusterPrimary {
 
   constructor(
     private readonly options: PrimaryOptions,
-    config: ServerConfig,
+    config: SiteConfig,
   ) {
     this.config = config;
-    this.errorLog = new ErrorLog(config.main.errorLog, config.main.logLevel);
+    this.errorLog = new ErrorLog(config.mainServer.core.errorLog, config.mainServer.core.logLevel);
   }
 
   /**
@@ -64,7 +64,7 @@ export class ClusterPrimary {
       },
       () => this.errorLog.close(),
     );
-    const results = await Promise.allSettled(Array.from({ length: this.config.workers }, () => this.fork()));
+    const results = await Promise.allSettled(Array.from({ length: this.config.main.workers }, () => this.fork()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) {
       await this.stop();
@@ -125,12 +125,12 @@ export class ClusterPrimary {
     if (this.stopping) return;
     const active = [...this.members.values()].filter((m) => !m.retiring).length;
     // A replacement that dies before listening is reported (and replaced) by its exit.
-    for (let i = active; i < this.config.workers; i++) this.fork().catch(() => undefined);
+    for (let i = active; i < this.config.main.workers; i++) this.fork().catch(() => undefined);
   }
 
   private async reloadNow(): Promise<boolean> {
     if (!this.running || this.stopping) return false;
-    let config: ServerConfig;
+    let config: SiteConfig;
     try {
       config = this.options.load();
     } catch (e) {
@@ -139,14 +139,14 @@ export class ClusterPrimary {
       return false;
     }
     const previousLog = this.errorLog;
-    this.errorLog = new ErrorLog(config.main.errorLog, config.main.logLevel);
+    this.errorLog = new ErrorLog(config.mainServer.core.errorLog, config.mainServer.core.logLevel);
     void previousLog.close();
     this.config = config;
     const old = [...this.members.values()].filter((m) => !m.retiring);
-    const rounds = Math.max(old.length, config.workers);
+    const rounds = Math.max(old.length, config.main.workers);
     for (let i = 0; i < rounds; i++) {
       if (this.stopping) return false;
-      if (i < config.workers) {
+      if (i < config.main.workers) {
         try {
           await this.fork();
         } catch (e) {
@@ -156,7 +156,7 @@ export class ClusterPrimary {
       }
       if (i < old.length) this.retire(old[i], false);
     }
-    this.errorLog.log(`configuration reloaded from ${config.configFile}: ${config.workers} new worker(s), ${old.length} old one(s) draining`, APLOG_NOTICE);
+    this.errorLog.log(`configuration reloaded from ${config.parsed.configFile}: ${config.main.workers} new worker(s), ${old.length} old one(s) draining`, APLOG_NOTICE);
     return true;
   }
 

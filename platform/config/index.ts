@@ -1,9 +1,14 @@
-export * from "./model";
-export { loadConfig, type LoadOptions } from "./parser";
-export { ConfigLookup } from "./lookup";
-export { perDirConfig } from "./per-dir-config";
-export { registerDirectives, findDirective, LOG_LEVELS, Context, RSRC, OR_ALL, flagArg, intArg, secondsArg, parseHandlerSpec } from "./directives";
-export type { DirectiveDef, ApplyContext } from "./directives";
+/**
+ * The configuration language: Apache's syntax, sections, Include, IfDefine/IfModule and
+ * LoadModule, directives as specs whose values merge per section. It knows no directive of any
+ * feature: the modules bring those (`platform/module`).
+ */
+export { directive, appendList, mergeMaps, flagArg, intArg, secondsArg, extensionArg } from "./directive";
+export type { DirectiveSpec, DirectiveContext, Where, SectionInfo, SectionKind } from "./directive";
+export { ConfigValues } from "./values";
+export { parseConfig, type DirectiveTable, type LoadOptions, type ParsedConfig, type ParsedServer, type Section, type ConfigCheck } from "./parser";
+export { SectionMatcher } from "./section-matcher";
 export { lexConfig, splitArgs } from "./lexer";
 export { compileWildcard, hasWildcard } from "./wildcard";
 export { ConfigRegex } from "./config-regex";
+export { closest } from "./suggest";

@@ -1,113 +1,171 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { APLOG_WARNING } from "../constants";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
-import { findHandlerModule, isBuiltinName } from "../loader/resolve-module";
-import { Context, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, findDirective, directiveNames, resolveLogFormats, type ApplyContext, type RootSettings } from "./directives";
 import { readConfigFile } from "./config-file";
+import { ConfigRegex } from "./config-regex";
+import type { DirectiveContext, DirectiveSpec, SectionInfo, SectionKind, Where } from "./directive";
 import { expandInclude } from "./include-glob";
 import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
-import { emptyDirConfig, mergeDirConfig, type DirConfig, type HandlerEntry, type Section, type SectionKind, type ServerConfig, type VirtualServer } from "./model";
 import { closest } from "./suggest";
-import { ConfigRegex } from "./config-regex";
+import { ConfigValues, ValuesBuilder } from "./values";
 import { compileWildcard, hasWildcard } from "./wildcard";
+
+/** What the language asks of the modules that give it its directives. */
+export interface DirectiveTable {
+  find(name: string): DirectiveSpec<any> | undefined;
+  /** Every directive name, for "did you mean". */
+  names(): Iterable<string>;
+  /** `<IfModule NAME>`. */
+  hasModule(name: string): boolean;
+  /**
+   * `LoadModule NAME TARGET`: adds the module's directives for the lines that follow. Throws an
+   * Error whose message is reported at the line.
+   */
+  loadModule(name: string, target: string, serverRoot: string): void;
+}
 
 export interface LoadOptions {
   /** `-D NAME` defines, for `<IfDefine>`. */
   defines?: Iterable<string>;
-  /** Built-in module names (`tsmod/publisher`, ...) handlers may name. */
-  builtins?: ReadonlySet<string>;
 }
 
-/** Section names and where they may open. */
-const SECTIONS: Record<string, { kind: SectionKind | "vhost" | "if"; in: number; match?: boolean }> = {
-  virtualhost: { kind: "vhost", in: Context.SERVER },
-  directory: { kind: "directory", in: Context.SERVER | Context.VHOST },
-  directorymatch: { kind: "directory", in: Context.SERVER | Context.VHOST, match: true },
-  files: { kind: "files", in: Context.SERVER | Context.VHOST | Context.DIR },
-  filesmatch: { kind: "files", in: Context.SERVER | Context.VHOST | Context.DIR, match: true },
-  location: { kind: "location", in: Context.SERVER | Context.VHOST },
-  locationmatch: { kind: "location", in: Context.SERVER | Context.VHOST, match: true },
-  ifdefine: { kind: "if", in: Context.SERVER | Context.VHOST | Context.DIR },
-  ifmodule: { kind: "if", in: Context.SERVER | Context.VHOST | Context.DIR },
+export interface Section extends SectionInfo {
+  /** A `*Match` or `~` section (merged after the plain ones of its kind, in file order). */
+  readonly isMatch: boolean;
+  /** Directory sections: number of path components, for shortest-first ordering. */
+  readonly depth: number;
+  /** A `<Files>` nested in a `<Directory>` applies only where that directory applies. */
+  readonly parent: Section | null;
+  readonly values: ConfigValues;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** The main server or one `<VirtualHost>`, as read. */
+export interface ParsedServer {
+  readonly isVirtual: boolean;
+  /** `<VirtualHost>` addresses (`*`, `*:8080`, `127.0.0.1:80`); empty for the main server. */
+  readonly addresses: readonly string[];
+  /** Its top level: a virtual host's own over the main server's. */
+  readonly values: ConfigValues;
+  /** Only what a virtual host itself writes at its top level (the main server's: all of it). */
+  readonly ownValues: ConfigValues;
+  /** The main server's sections, then this virtual host's, in file order. */
+  readonly sections: readonly Section[];
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ParsedConfig {
+  /** The main configuration file, absolute. */
+  readonly configFile: string;
+  /** Every file read, for reloading on SIGHUP. */
+  readonly files: readonly string[];
+  readonly serverRoot: string;
+  readonly defines: ReadonlySet<string>;
+  readonly main: ParsedServer;
+  readonly vhosts: readonly ParsedServer[];
+}
+
+/**
+ * A check run once the whole file is read (a handler module exists, a log nickname is known).
+ * `clean`: no error was found before it (a check that only makes sense then can skip).
+ */
+export type ConfigCheck = (config: ParsedConfig, report: (file: string, line: number, message: string, code?: ConfigError["code"]) => void, clean: boolean) => void;
+
+/** Section names and the contexts they may open in. */
+const SECTIONS: Record<string, { kind: SectionKind | "vhost" | "if"; in: readonly Level[]; match?: boolean }> = {
+  virtualhost: { kind: "vhost", in: ["main"] },
+  directory: { kind: "directory", in: ["main", "vhost"] },
+  directorymatch: { kind: "directory", in: ["main", "vhost"], match: true },
+  files: { kind: "files", in: ["main", "vhost", "section"] },
+  filesmatch: { kind: "files", in: ["main", "vhost", "section"], match: true },
+  location: { kind: "location", in: ["main", "vhost"] },
+  locationmatch: { kind: "location", in: ["main", "vhost"], match: true },
+  ifdefine: { kind: "if", in: ["main", "vhost", "section"] },
+  ifmodule: { kind: "if", in: ["main", "vhost", "section"] },
+};
+const SECTION_NAMES = ["VirtualHost", "Directory", "DirectoryMatch", "Files", "FilesMatch", "Location", "LocationMatch", "IfDefine", "IfModule"];
+
+/** The lines the language itself handles, before any module's directives. */
+const LANGUAGE_DIRECTIVES = ["Include", "IncludeOptional", "ServerRoot", "LoadModule"];
+
+type Level = "main" | "vhost" | "section";
+
+const ALLOWED: Record<DirectiveContext, readonly Level[]> = {
+  main: ["main"],
+  server: ["main", "vhost"],
+  dir: ["section"],
+  both: ["main", "vhost", "section"],
 };
 
 /** Include nesting beyond which a chain of files is refused (a loop is caught before this). */
 const MAX_INCLUDE_DEPTH = 16;
 
-/** Modules `<IfModule>` treats as present. */
-const OWN_MODULES = new Set(["tsmod", "mod_tsmod.c", "mod_tsmod"]);
-
 interface ServerBuild {
-  partial: Partial<VirtualServer>;
-  dir: DirConfig;
-  serverLevel: { settings: Map<string, string>; options: Map<string, string> };
-  sections: Section[];
-  addresses: string[];
-  file: string;
-  line: number;
+  /** -1 for the main server, -2, -3, ... for virtual hosts. */
+  readonly place: number;
+  readonly values: ValuesBuilder;
+  readonly sections: SectionBuild[];
+  readonly addresses: string[];
+  readonly file: string;
+  readonly line: number;
+}
+
+interface SectionBuild {
+  readonly info: Omit<Section, "values" | "parent">;
+  readonly parent: SectionBuild | null;
+  readonly values: ValuesBuilder;
 }
 
 interface Frame {
   name: string;
   file: string;
   line: number;
-  context: number;
+  level: Level;
   skip: boolean;
   server: ServerBuild;
-  dir: DirConfig;
-  section: Section | null;
+  values: ValuesBuilder;
+  section: SectionBuild | null;
   handlerDirectory: string | null;
-  isLocation: boolean;
 }
 
-/** Reads, checks and resolves a configuration file. Throws `ConfigErrors` listing every error. */
-export function loadConfig(configFile: string, options: LoadOptions = {}): ServerConfig {
-  return new ConfigBuilder(path.resolve(configFile), options).build();
+/**
+ * Reads a configuration file with the directives `table` knows. Throws `ConfigErrors` listing
+ * every error (the checks' too), each at its `FILE:LINE`.
+ */
+export function parseConfig(configFile: string, table: DirectiveTable, options: LoadOptions = {}, checks: readonly ConfigCheck[] = []): ParsedConfig {
+  return new ConfigReader(path.resolve(configFile), table, options).read(checks);
 }
 
-class ConfigBuilder {
+class ConfigReader {
   private readonly errors: ConfigError[] = [];
   private readonly files: string[] = [];
   private readonly defines: Set<string>;
-  private readonly root: RootSettings;
+  private serverRoot: string;
   private readonly main: ServerBuild;
   private readonly vhosts: ServerBuild[] = [];
   private sectionId = 0;
 
   constructor(
     private readonly configFile: string,
-    private readonly options: LoadOptions,
+    private readonly table: DirectiveTable,
+    options: LoadOptions,
   ) {
     this.defines = new Set(options.defines ?? []);
-    this.root = { serverRoot: path.dirname(configFile), listen: [], workers: undefined, gracefulShutdownTimeout: undefined, imports: [] };
-    this.main = newServerBuild(configFile, 0);
+    this.serverRoot = path.dirname(configFile);
+    this.main = newServerBuild(-1, configFile, 0);
   }
 
-  build(): ServerConfig {
-    const top: Frame = {
-      name: "",
-      file: this.configFile,
-      line: 0,
-      context: Context.SERVER,
-      skip: false,
-      server: this.main,
-      dir: this.main.dir,
-      section: null,
-      handlerDirectory: null,
-      isLocation: false,
-    };
+  read(checks: readonly ConfigCheck[]): ParsedConfig {
     if (!fs.existsSync(this.configFile)) {
       throw new ConfigErrors([new ConfigError(ErrorCode.CONFIG_INCLUDE, this.configFile, 0, "configuration file not found")]);
     }
+    const top: Frame = { name: "", file: this.configFile, line: 0, level: "main", skip: false, server: this.main, values: this.main.values, section: null, handlerDirectory: null };
     this.processFile(this.configFile, [top], [], null);
-    if (this.root.listen.length === 0 && this.errors.length === 0) {
-      this.error(ErrorCode.CONFIG_ARGUMENTS, this.configFile, 1, "no Listen directive: tsmod needs at least one address to listen on");
-    }
     const config = this.finish();
-    this.checkHandlerModules(config);
-    this.errors.push(...resolveLogFormats(config));
+    const report = (file: string, line: number, message: string, code: ConfigError["code"] = ErrorCode.CONFIG_ARGUMENTS) => this.error(code, file, line, message);
+    for (const check of checks) check(config, report, this.errors.length === 0);
     if (this.errors.length >= MAX_CONFIG_ERRORS) {
       this.errors.splice(MAX_CONFIG_ERRORS);
       this.errors.push(new ConfigError(ErrorCode.CONFIG_SYNTAX, this.configFile, 0, `more errors not shown (only the first ${MAX_CONFIG_ERRORS} are)`));
@@ -173,12 +231,35 @@ class ConfigBuilder {
       return;
     }
     if (frame.skip) return;
-    const lname = line.name.toLowerCase();
-    if (lname === "include" || lname === "includeoptional") {
-      this.include(line, stack, chain, lname === "includeoptional");
-      return;
+    switch (line.name.toLowerCase()) {
+      case "include":
+      case "includeoptional":
+        this.include(line, stack, chain, line.name.toLowerCase() === "includeoptional");
+        return;
+      case "serverroot":
+        this.languageLine(line, frame, 1, () => (this.serverRoot = path.resolve(this.serverRoot, line.args[0])));
+        return;
+      case "loadmodule":
+        this.languageLine(line, frame, 2, () => this.table.loadModule(line.args[0], line.args[1], this.serverRoot));
+        return;
     }
     this.applyDirective(line, frame);
+  }
+
+  /** ServerRoot and LoadModule: main server level, a fixed number of arguments. */
+  private languageLine(line: ConfigLine, frame: Frame, args: number, run: () => void): void {
+    if (frame.level !== "main") {
+      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `${canonical(line.name)} is not allowed ${placeName(frame)}`);
+    } else if (line.args.length !== args) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${canonical(line.name)} takes exactly ${args} argument${args === 1 ? "" : "s"}, got ${line.args.length}`);
+    } else {
+      try {
+        run();
+      } catch (e) {
+        const code = (e as { code?: unknown }).code === ErrorCode.CONFIG_MODULE_NOT_FOUND ? ErrorCode.CONFIG_MODULE_NOT_FOUND : ErrorCode.CONFIG_ARGUMENTS;
+        this.error(code, line.file, line.line, `${canonical(line.name)}: ${(e as Error).message}`);
+      }
+    }
   }
 
   private include(line: ConfigLine, stack: Frame[], chain: readonly string[], optional: boolean): void {
@@ -187,7 +268,7 @@ class ConfigBuilder {
       return;
     }
     try {
-      for (const f of expandInclude(path.resolve(this.root.serverRoot, line.args[0]), optional)) {
+      for (const f of expandInclude(path.resolve(this.serverRoot, line.args[0]), optional)) {
         if (this.errors.length >= MAX_CONFIG_ERRORS) return;
         this.processFile(f, stack, chain, line);
       }
@@ -197,45 +278,38 @@ class ConfigBuilder {
   }
 
   private applyDirective(line: ConfigLine, frame: Frame): void {
-    const def = findDirective(line.name);
-    if (!def) {
-      const guess = closest(line.name, directiveNames());
+    const spec = this.table.find(line.name);
+    if (!spec) {
+      const guess = closest(line.name, [...LANGUAGE_DIRECTIVES, ...this.table.names()]);
       const hint = guess ? ` (did you mean '${guess}'?)` : "";
       this.error(ErrorCode.CONFIG_UNKNOWN_DIRECTIVE, line.file, line.line, `unknown directive '${line.name}'${hint}`);
       return;
     }
-    if (!(def.contexts & frame.context)) {
-      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `${def.name} is not allowed ${contextName(frame)}`);
+    if (!ALLOWED[spec.context].includes(frame.level)) {
+      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `${spec.name} is not allowed ${placeName(frame)}`);
       return;
     }
+    const [min, max] = typeof spec.args === "number" ? [spec.args, spec.args] : spec.args;
     const n = line.args.length;
-    if (n < def.minArgs || n > def.maxArgs) {
-      const want =
-        def.minArgs === def.maxArgs
-          ? `exactly ${def.minArgs}`
-          : def.maxArgs === Infinity
-            ? `at least ${def.minArgs}`
-            : `${def.minArgs} to ${def.maxArgs}`;
-      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${def.name} takes ${want} argument${def.maxArgs === 1 ? "" : "s"}, got ${n}`);
+    if (n < min || n > max) {
+      const want = min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name} takes ${want} argument${max === 1 ? "" : "s"}, got ${n}`);
       return;
     }
-    const atServerLevel = frame.section === null;
-    const ctx: ApplyContext = {
-      root: this.root,
-      server: frame.server.partial,
-      dir: frame.dir,
-      serverLevel: atServerLevel ? frame.server.serverLevel : null,
-      handlerDirectory: frame.handlerDirectory,
-      isLocation: frame.isLocation,
-      section: frame.section,
+    const serverRoot = this.serverRoot;
+    const where: Where = {
       file: line.file,
       line: line.line,
-      resolvePath: (p) => path.resolve(this.root.serverRoot, p),
+      section: frame.section?.info ?? null,
+      place: frame.section?.info.id ?? frame.server.place,
+      handlerDirectory: frame.handlerDirectory,
+      serverRoot,
+      resolvePath: (p) => path.resolve(serverRoot, p),
     };
     try {
-      def.apply(ctx, line.args);
+      frame.values.add(spec, spec.parse(line.args, where));
     } catch (e) {
-      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${def.name}: ${(e as Error).message.replace(new RegExp(`^${def.name}:? `), "")}`);
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name}: ${(e as Error).message.replace(new RegExp(`^${spec.name}:? `), "")}`);
     }
   }
 
@@ -244,12 +318,12 @@ class ConfigBuilder {
     const frame: Frame = { ...parent, name: line.name, file: line.file, line: line.line, skip: true };
     if (parent.skip) return frame;
     if (!spec) {
-      const guess = closest(line.name, ["VirtualHost", "Directory", "DirectoryMatch", "Files", "FilesMatch", "Location", "LocationMatch", "IfDefine", "IfModule"]);
+      const guess = closest(line.name, SECTION_NAMES);
       this.error(ErrorCode.CONFIG_SECTION, line.file, line.line, `unknown section <${line.name}>${guess ? ` (did you mean <${guess}>?)` : ""}`);
       return frame;
     }
-    if (!(spec.in & parent.context)) {
-      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `<${line.name}> is not allowed ${contextName(parent)}`);
+    if (!spec.in.includes(parent.level)) {
+      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `<${line.name}> is not allowed ${placeName(parent)}`);
       return frame;
     }
     if (spec.kind === "if") {
@@ -259,7 +333,7 @@ class ConfigBuilder {
       }
       const negate = line.args[0].startsWith("!");
       const name = negate ? line.args[0].slice(1) : line.args[0];
-      const holds = line.name.toLowerCase() === "ifdefine" ? this.defines.has(name) : OWN_MODULES.has(name.toLowerCase());
+      const holds = line.name.toLowerCase() === "ifdefine" ? this.defines.has(name) : this.table.hasModule(name);
       return { ...frame, skip: holds === negate };
     }
     if (spec.kind === "vhost") {
@@ -267,34 +341,20 @@ class ConfigBuilder {
         this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, "<VirtualHost> takes one or more addresses");
         return frame;
       }
-      const vh = newServerBuild(line.file, line.line);
-      vh.addresses = line.args;
+      const vh = newServerBuild(-2 - this.vhosts.length, line.file, line.line);
+      vh.addresses.push(...line.args);
       this.vhosts.push(vh);
-      return { ...frame, skip: false, context: Context.VHOST, server: vh, dir: vh.dir, section: null, handlerDirectory: null, isLocation: false };
+      return { ...frame, skip: false, level: "vhost", server: vh, values: vh.values, section: null, handlerDirectory: null };
     }
     const section = this.makeSection(line, spec.kind, spec.match === true, parent);
     if (!section) return frame;
     parent.server.sections.push(section);
-    const handlerDirectory =
-      spec.kind === "directory"
-        ? section.regex
-          ? null
-          : section.pattern
-        : spec.kind === "files"
-          ? parent.handlerDirectory
-          : null;
-    return {
-      ...frame,
-      skip: false,
-      context: Context.DIR,
-      dir: section.config,
-      section,
-      handlerDirectory,
-      isLocation: spec.kind === "location",
-    };
+    const info = section.info;
+    const handlerDirectory = info.kind === "directory" ? (info.regex ? null : info.pattern) : info.kind === "files" ? parent.handlerDirectory : null;
+    return { ...frame, skip: false, level: "section", values: section.values, section, handlerDirectory };
   }
 
-  private makeSection(line: ConfigLine, kind: SectionKind, match: boolean, parent: Frame): Section | null {
+  private makeSection(line: ConfigLine, kind: SectionKind, match: boolean, parent: Frame): SectionBuild | null {
     let args = line.args;
     let isRegex = match;
     if (!match && args.length === 2 && args[0] === "~") {
@@ -315,135 +375,58 @@ class ConfigBuilder {
         return null;
       }
     } else if (kind === "directory") {
-      pattern = path.resolve(this.root.serverRoot, pattern).replace(/\/*$/, "/");
+      pattern = path.resolve(this.serverRoot, pattern).replace(/\/*$/, "/");
       if (hasWildcard(pattern)) regex = compileWildcard(pattern, false);
     } else if (hasWildcard(pattern)) {
       regex = compileWildcard(pattern, kind === "files");
     }
     const depth = kind === "directory" ? pattern.split("/").filter(Boolean).length : 0;
     return {
-      id: this.sectionId++,
-      kind,
-      pattern,
-      regex,
-      isMatch: isRegex,
-      depth,
+      info: { id: this.sectionId++, kind, pattern, regex, isMatch: isRegex, depth, file: line.file, line: line.line },
       parent: kind === "files" ? parent.section : null,
-      config: emptyDirConfig(),
-      file: line.file,
-      line: line.line,
+      values: new ValuesBuilder(),
     };
   }
 
-  private finish(): ServerConfig {
-    const serverRoot = this.root.serverRoot;
-    const defaults: Omit<VirtualServer, "isVirtual" | "addresses" | "dir" | "sections" | "serverSettings" | "serverOptions" | "file" | "line"> = {
-      serverName: os.hostname(),
-      serverAliases: [],
-      serverAdmin: "",
-      documentRoot: path.join(serverRoot, "htdocs"),
-      aliases: [],
-      timeout: 60,
-      keepAliveTimeout: 5,
-      headerReadTimeout: DEFAULT_HEADER_READ_TIMEOUT,
-      bodyReadTimeout: DEFAULT_BODY_READ_TIMEOUT,
-      limitRequestFields: 100,
-      limitRequestFieldSize: 8190,
-      limitRequestLine: 8190,
-      errorLog: "stderr",
-      logLevel: APLOG_WARNING,
+  private finish(): ParsedConfig {
+    const built = new Map<SectionBuild, Section>();
+    const finishSection = (s: SectionBuild): Section => {
+      let done = built.get(s);
+      if (!done) {
+        done = { ...s.info, parent: s.parent ? finishSection(s.parent) : null, values: s.values.build() };
+        built.set(s, done);
+      }
+      return done;
     };
-    const main: VirtualServer = {
-      ...defaults,
-      ...stripUndefined(this.main.partial),
-      isVirtual: false,
-      addresses: [],
-      dir: this.main.dir,
-      sections: this.main.sections,
-      serverSettings: this.main.serverLevel.settings,
-      serverOptions: this.main.serverLevel.options,
-      file: this.configFile,
-      line: 0,
-    };
-    const vhosts = this.vhosts.map(
-      (vh): VirtualServer => ({
-        ...main,
-        serverAliases: [],
-        ...stripUndefined(vh.partial),
-        aliases: [...(vh.partial.aliases ?? []), ...main.aliases],
+    const mainValues = this.main.values.build();
+    const mainSections = this.main.sections.map(finishSection);
+    const main: ParsedServer = { isVirtual: false, addresses: [], values: mainValues, ownValues: mainValues, sections: mainSections, file: this.configFile, line: 0 };
+    const vhosts = this.vhosts.map((vh): ParsedServer => {
+      const own = vh.values.build();
+      return {
         isVirtual: true,
         addresses: vh.addresses,
-        dir: mergeDirConfig(main.dir, vh.dir),
-        sections: [...main.sections, ...vh.sections],
-        serverSettings: new Map([...main.serverSettings, ...vh.serverLevel.settings]),
-        serverOptions: new Map([...main.serverOptions, ...vh.serverLevel.options]),
+        values: mainValues.mergedWith(own),
+        ownValues: own,
+        sections: [...mainSections, ...vh.sections.map(finishSection)],
         file: vh.file,
         line: vh.line,
-      }),
-    );
-    return {
-      configFile: this.configFile,
-      files: this.files,
-      serverRoot,
-      defines: this.defines,
-      listen: this.root.listen,
-      workers: this.root.workers ?? 1,
-      gracefulShutdownTimeout: this.root.gracefulShutdownTimeout ?? 0,
-      main,
-      vhosts,
-      imports: this.root.imports,
-    };
-  }
-
-  /** A missing handler module is a load-time error wherever the folder is known in advance. */
-  private checkHandlerModules(config: ServerConfig): void {
-    const builtins = this.options.builtins;
-    const check = (server: VirtualServer, dir: DirConfig, file: string, line: number) => {
-      for (const entries of [...dir.handlers.values(), filterEntries(dir)]) {
-        for (const e of entries) {
-          if (isBuiltinName(e.module)) {
-            if (builtins && !builtins.has(e.module)) {
-              this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `no built-in handler module '${e.module}' (have: ${[...builtins].join(", ")})`);
-            }
-            continue;
-          }
-          const dirs = [e.directory, ...(dir.tsPath ?? server.dir.tsPath ?? []), server.documentRoot, config.serverRoot].filter((d): d is string => !!d);
-          if (!findHandlerModule(e.module, dirs)) {
-            this.error(ErrorCode.CONFIG_MODULE_NOT_FOUND, file, line, `handler module '${e.module}' not found (looked in ${dirs.join(", ")})`);
-          }
-        }
-      }
-    };
-    for (const server of [config.main, ...config.vhosts]) {
-      check(server, server.dir, server.file, server.line);
-      for (const s of server.sections) if (!(s.kind === "directory" && s.regex)) check(server, s.config, s.file, s.line);
-    }
+      };
+    });
+    return { configFile: this.configFile, files: this.files, serverRoot: this.serverRoot, defines: this.defines, main, vhosts };
   }
 }
 
-/** The handlers behind `TsOutputFilter` / `TsInputFilter` registrations. */
-function filterEntries(dir: DirConfig): HandlerEntry[] {
-  return [...(dir.outputFilters?.values() ?? []), ...(dir.inputFilters?.values() ?? [])].map((r) => r.entry);
+function newServerBuild(place: number, file: string, line: number): ServerBuild {
+  return { place, values: new ValuesBuilder(), sections: [], addresses: [], file, line };
 }
 
-function newServerBuild(file: string, line: number): ServerBuild {
-  return {
-    partial: {},
-    dir: emptyDirConfig(),
-    serverLevel: { settings: new Map(), options: new Map() },
-    sections: [],
-    addresses: [],
-    file,
-    line,
-  };
+function canonical(name: string): string {
+  return LANGUAGE_DIRECTIVES.find((d) => d.toLowerCase() === name.toLowerCase()) ?? name;
 }
 
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function contextName(frame: Frame): string {
-  if (frame.context === Context.SERVER) return "at server level";
-  if (frame.context === Context.VHOST) return "inside <VirtualHost>";
+function placeName(frame: Frame): string {
+  if (frame.level === "main") return "at server level";
+  if (frame.level === "vhost") return "inside <VirtualHost>";
   return `inside <${frame.name}>`;
 }

@@ -1,5 +1,4 @@
-export type { Filter, FilterFunction, FilterTarget } from "./filter";
-export { FilterChain, type FilterSpec } from "./chain";
-export { selectFilters, registerFilter, addFilter, type FilterDirection, type RequestFilters } from "./select";
-export { startOutputChain } from "./output-filters";
-export { requestBody, requestBodyStarted } from "./input-body";
+/** Input and output filters (mod_filter's part tsmod has) as a module. */
+export { filtersModule } from "./filters-module";
+export { parseFilterNames, type FilterRegistration } from "./directives";
+export type { Filter, FilterFunction } from "./filter";

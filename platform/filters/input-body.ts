@@ -4,6 +4,7 @@ import { ErrorCode, TsmodError } from "../errors";
 import type { Request } from "../request";
 import { FilterChain, type FilterSpec } from "./chain";
 import { Pipe } from "./pipe";
+import type { FiltersConfig } from "./filters-config";
 import { selectFilters } from "./select";
 
 /** One body per client request: internal redirects read the same one. */
@@ -14,11 +15,11 @@ const bodies = new WeakMap<IncomingMessage, Readable>();
  * the input filters in effect for the request that reads first. Without input filters it is
  * the client's stream itself.
  */
-export function requestBody(req: Request): Readable {
+export function requestBody(req: Request, conf: FiltersConfig): Readable {
   const raw = req._state.stream;
   let body = bodies.get(raw);
   if (!body) {
-    const specs = selectFilters(req, "input");
+    const specs = selectFilters(req, conf, "input");
     body = specs.length ? filteredBody(req, raw, specs) : raw;
     bodies.set(raw, body);
   }

@@ -1,13 +1,12 @@
 import * as path from "node:path";
-import { parseFilterNames, parseHandlerSpec } from "../config/directives";
-import type { DirConfig, FilterRegistration } from "../config/model";
+import { parseHandlerSpec } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { describeEntry, resolveHandler } from "../phases";
-import type { Request } from "../request";
+import { requestStorage, type FilterDirection, type Request } from "../request";
 import type { FilterSpec } from "./chain";
+import { parseFilterNames, type FilterRegistration } from "./directives";
 import type { FilterFunction } from "./filter";
-
-export type FilterDirection = "output" | "input";
+import type { FiltersConfig } from "./filters-config";
 
 /** Filters a request registered and added at run time (`req.registerOutputFilter`, ...). */
 export interface RequestFilters {
@@ -18,21 +17,22 @@ export interface RequestFilters {
 const DEFAULT_FUNCTION: Record<FilterDirection, string> = { output: "outputfilter", input: "inputfilter" };
 const TITLE: Record<FilterDirection, string> = { output: "Output", input: "Input" };
 
-function configured(dir: DirConfig, d: FilterDirection) {
-  return d === "output"
-    ? { registry: dir.outputFilters, set: dir.setOutputFilter, byExtension: dir.addOutputFilters }
-    : { registry: dir.inputFilters, set: dir.setInputFilter, byExtension: dir.addInputFilters };
+/** This request's run-time registrations, made on first use. */
+const RUN_TIME = {};
+
+function allRequestFilters(req: Request): Partial<Record<FilterDirection, RequestFilters>> | undefined {
+  return req._state.modules?.get(RUN_TIME) as Partial<Record<FilterDirection, RequestFilters>> | undefined;
 }
 
 function requestFilters(req: Request, d: FilterDirection): RequestFilters {
-  const all = (req._state.filters ??= {});
+  const all = requestStorage<Partial<Record<FilterDirection, RequestFilters>>>(req, RUN_TIME, () => ({}));
   return (all[d] ??= { registered: new Map(), added: [] });
 }
 
 /** A name registered by this request wins over one from the configuration. */
-function lookup(req: Request, d: FilterDirection, name: string): FilterRegistration | undefined {
+function lookup(req: Request, conf: FiltersConfig, d: FilterDirection, name: string): FilterRegistration | undefined {
   const key = name.toLowerCase();
-  return req._state.filters?.[d]?.registered.get(key) ?? configured(req._state.dir, d).registry?.get(key);
+  return allRequestFilters(req)?.[d]?.registered.get(key) ?? conf[d].registry.get(key);
 }
 
 function singleName(name: string): string {
@@ -54,12 +54,12 @@ export function registerFilter(req: Request, d: FilterDirection, name: string, h
   const dir = directory !== undefined ? path.resolve(directory).replace(/\/*$/, "/") : (req.hlist?.directory ?? null);
   requestFilters(req, d).registered.set(filterName.toLowerCase(), {
     name: filterName,
-    entry: { ...parsed, directory: dir, isLocation: false, silent: false },
+    entry: { ...parsed, directory: dir, isLocation: false, silent: false, file: null, line: 0 },
   });
 }
 
 /** `req.addOutputFilter(name)`: the filter joins this request's chain after the configured ones. */
-export function addFilter(req: Request, d: FilterDirection, name: string, started: boolean): void {
+export function addFilter(req: Request, conf: FiltersConfig, d: FilterDirection, name: string, started: boolean): void {
   const method = `add${TITLE[d]}Filter`;
   if (started) {
     throw new TsmodError(
@@ -67,7 +67,7 @@ export function addFilter(req: Request, d: FilterDirection, name: string, starte
       `${method}(${name}): the ${d === "output" ? "response body has already started" : "request body is already being read"}`,
     );
   }
-  if (!lookup(req, d, name)) {
+  if (!lookup(req, conf, d, name)) {
     throw new TsmodError(ErrorCode.FILTER_NOT_FOUND, `${method}: no ${d} filter named '${name}' is registered (Ts${TITLE[d]}Filter or register${TITLE[d]}Filter)`);
   }
   requestFilters(req, d).added.push(name);
@@ -77,9 +77,9 @@ export function addFilter(req: Request, d: FilterDirection, name: string, starte
  * The filters that apply to the request, in order: `Set*Filter`, then `Add*Filter` for each of
  * the file's extensions, then those added at run time; each name once.
  */
-export function selectFilters(req: Request, d: FilterDirection): FilterSpec[] {
-  const conf = configured(req._state.dir, d);
-  const added = req._state.filters?.[d]?.added;
+export function selectFilters(req: Request, all: FiltersConfig, d: FilterDirection): FilterSpec[] {
+  const conf = all[d];
+  const added = allRequestFilters(req)?.[d]?.added;
   if (!conf.set && !conf.byExtension && !added?.length) return [];
   const names = [...(conf.set ?? [])];
   if (conf.byExtension && req.filename) {
@@ -94,13 +94,13 @@ export function selectFilters(req: Request, d: FilterDirection): FilterSpec[] {
     const key = name.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    specs.push(specFor(req, d, name));
+    specs.push(specFor(req, all, d, name));
   }
   return specs;
 }
 
-function specFor(req: Request, d: FilterDirection, name: string): FilterSpec {
-  const reg = lookup(req, d, name);
+function specFor(req: Request, conf: FiltersConfig, d: FilterDirection, name: string): FilterSpec {
+  const reg = lookup(req, conf, d, name);
   return {
     name: reg?.name ?? name,
     handler: reg ? describeEntry(reg.entry) : "unregistered",

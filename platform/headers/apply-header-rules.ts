@@ -1,23 +1,16 @@
-import type { HeaderRule } from "../config/model";
+import { ERROR_RESPONSE_NOTE } from "../constants";
 import type { Request } from "../request";
 import type { Table } from "../table";
-
-/**
- * Set on a request whose response is an error page (Apache's `ap_send_error_response`):
- * only `Header always` rules apply to it, as mod_headers' error filter does.
- */
-export const ERROR_RESPONSE_NOTE = "tsmod.error-response";
+import type { HeaderRule } from "./header-rule";
 
 /**
  * Runs the `Header` rules in effect just before the status line goes out: plain
  * (`onsuccess`) rules edit `headersOut` and are skipped on error responses; `always` rules
  * edit `errHeadersOut`, which goes out with every response.
  */
-export function applyHeaderRules(req: Request): void {
-  const rules = req._state.dir.headerRules;
-  if (!rules) return;
+export function applyHeaderRules(req: Request, rules: readonly HeaderRule[]): void {
   const isError = req.notes.has(ERROR_RESPONSE_NOTE);
-  for (const rule of rules.values()) {
+  for (const rule of rules) {
     if (isError && !rule.always) continue;
     if (rule.env && req.subprocessEnv.has(rule.env.name) === rule.env.negate) continue;
     applyRule(req, rule.always ? req.errHeadersOut : req.headersOut, rule);

@@ -1,5 +1,20 @@
-import { ConfigRegex } from "../config/config-regex";
-import type { HeaderAction, HeaderRule } from "../config/model";
+import { ConfigRegex } from "../config";
+
+export type HeaderAction = "set" | "append" | "add" | "unset" | "merge" | "echo" | "setifempty" | "edit" | "edit*";
+
+/** One `Header` line (mod_headers). */
+export interface HeaderRule {
+  /** `always`: acts on errHeadersOut and applies to error responses too. */
+  readonly always: boolean;
+  readonly action: HeaderAction;
+  readonly name: string;
+  /** For `echo`: the request headers to copy; for `edit`: the pattern. */
+  readonly pattern: ConfigRegex | null;
+  /** Value template (`%{VAR}e`, `%t`, `%D`, `%%`) or the edit replacement. */
+  readonly value: string;
+  /** `env=[!]VAR`: applies only when the variable is (not) set in subprocessEnv. */
+  readonly env: { readonly name: string; readonly negate: boolean } | null;
+}
 
 const ACTIONS: ReadonlySet<string> = new Set<HeaderAction>(["set", "append", "add", "unset", "merge", "echo", "setifempty", "edit", "edit*"]);
 const NEEDS_VALUE: ReadonlySet<string> = new Set(["set", "append", "add", "merge", "setifempty"]);

@@ -1,3 +1,3 @@
-export { parseHeaderRule } from "./header-rule";
-export { applyHeaderRules, ERROR_RESPONSE_NOTE } from "./apply-header-rules";
-export { HOP_BY_HOP, connectionTokens, dropConnectionOptions } from "./hop-by-hop";
+/** mod_headers as a module. */
+export { headersModule } from "./headers-module";
+export { parseHeaderRule, type HeaderRule, type HeaderAction } from "./header-rule";

@@ -58,7 +58,7 @@ type ModuleStatics = { _nodeModulePaths(dir: string): string[] };
 
 export interface RegistryOptions {
   /** Modules addressed as `tsmod` or `tsmod/...`, and imports of any other name they hold (`tsmod-server`). */
-  readonly builtins: ReadonlyMap<string, unknown>;
+  readonly builtins: { has(name: string): boolean; get(name: string): unknown };
   /** Watches the files of modules loaded with `autoReload`; without one, only mtime checks find changes. */
   readonly watcher?: FileWatcher;
   /** Where reloads (info) and failing `__reload__`/`__unload__` hooks (error) are reported. */

@@ -56,14 +56,20 @@ export function resolveImport(fromFile: string, specifier: string): string | nul
 }
 
 /**
- * Finds a handler module by its path-like name (`app/auth`) in the search folders, in order.
- * An absolute name is taken as it is.
+ * Finds a handler module by its path-like name (`app/auth`) in the search folders, in order,
+ * then as a package (`@acme/tsmod-ldap`) in the `node_modules` folders Node would look in from
+ * `packageRoot` (ServerRoot). An absolute name is taken as it is.
  */
-export function findHandlerModule(name: string, searchDirs: readonly string[]): string | null {
+export function findHandlerModule(name: string, searchDirs: readonly string[], packageRoot?: string): string | null {
   if (path.isAbsolute(name)) return resolveModuleFile(name);
   for (const dir of searchDirs) {
     const found = resolveModuleFile(path.resolve(dir, name));
     if (found) return found;
   }
-  return null;
+  if (packageRoot === undefined || name.startsWith(".")) return null;
+  try {
+    return require.resolve(name, { paths: [packageRoot] });
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,3 @@
 export { ErrorLog, type LogSink } from "./error-log";
-export { AccessLogs } from "./access-log";
-export { compileLogFormat, PREDEFINED_LOG_FORMATS, type LogRecord } from "./log-format";
+export { LogWriter } from "./log-writer";
 export { escapeLogItem, escapeErrorLogText } from "./escape";

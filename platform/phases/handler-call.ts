@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 import { DECLINED, DONE, OK } from "../constants";
-import type { HandlerEntry } from "../config/model";
+import type { HandlerEntry, PhaseSpec } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
-import { autoReloadOn, findHandlerModule, isBuiltinName } from "../loader";
+import { findHandlerModule, isBuiltinName } from "../loader";
 import type { Request } from "../request";
-import type { PhaseSpec } from "./phase-table";
 
 /** Returned for a `TsHandlerModule` entry whose module lacks the phase's function. */
 export const SKIPPED = Symbol("skipped");
@@ -87,16 +86,17 @@ const RELOAD_OFF = { autoReload: false } as const;
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
   const registry = req._state.runtime.registry(req.interpreter);
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
-  const tsPath = req._state.dir.tsPath;
+  const core = req._state.plan.core;
+  const tsPath = core.tsPath;
   const known = resolutions.get(entry);
-  const options = autoReloadOn(req._state.dir.settings) ? RELOAD_ON : RELOAD_OFF;
+  const options = core.autoReload ? RELOAD_ON : RELOAD_OFF;
   if (known && known.tsPath === tsPath && known.server === req.server) {
     // Only a module that is not loaded costs a stat: its file may have been deleted (and the
     // name may now resolve elsewhere in the search path).
     if (registry.get(known.file) || fs.existsSync(known.file)) return registry.load(known.file, options);
   }
   const dirs = searchDirs(req, entry);
-  const file = findHandlerModule(entry.module, dirs);
+  const file = findHandlerModule(entry.module, dirs, req.server.serverRoot);
   if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `handler module '${entry.module}' not found (looked in ${dirs.join(", ")})`);
   resolutions.set(entry, { tsPath, server: req.server, file });
   return registry.load(file, options);
@@ -105,7 +105,7 @@ function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> 
 function searchDirs(req: Request, entry: HandlerEntry): string[] {
   const dirs: string[] = [];
   if (entry.directory) dirs.push(entry.directory);
-  for (const d of req._state.dir.tsPath ?? []) dirs.push(d);
+  for (const d of req._state.plan.core.tsPath ?? []) dirs.push(d);
   dirs.push(req.server.documentRoot, req.server.serverRoot);
   return dirs;
 }

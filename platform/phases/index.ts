@@ -1,4 +1,10 @@
-export { PHASES, PHASE_DIRECTIVES, phaseByDirective, type PhaseSpec, type PhaseName } from "./phase-table";
+/**
+ * The phase loop: every request phase in Apache's order, running the modules' hooks from the
+ * request's plan; and mod_python's handler stacks (`Ts*Handler` lists) the tsmod module runs.
+ */
+export { runRequest, runHooks, hasLateHooks, DEFAULT_HANDLER } from "./request-phases";
 export { runPhase } from "./runner";
 export { reportError } from "./report-error";
 export { describeEntry, isThenable, resolveHandler } from "./handler-call";
+export { handlerExtension } from "./handler-extension";
+export { checkHandlerEntries } from "./check-handlers";

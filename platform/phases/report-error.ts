@@ -44,7 +44,7 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
   req.logError(`${where}: ${text}`, APLOG_ERR);
   // A server-side failure with its own status (503: a database down) keeps it.
   const serverStatus = status >= 500 && status < 600 ? status : HTTP_INTERNAL_SERVER_ERROR;
-  if (req._state.dir.settings.get("TsDebug") !== "1" || req.headerOnly) return serverStatus;
+  if (!req._state.plan.core.debug || req.headerOnly) return serverStatus;
   if (!req.headersSent) {
     req.status = serverStatus;
     req.contentType = "text/html; charset=utf-8";

@@ -1,8 +1,7 @@
 import { DECLINED } from "../constants";
-import type { HandlerEntry } from "../config/model";
+import type { HandlerEntry, PhaseSpec } from "../core";
 import type { HandlerInfo, Request } from "../request";
 import { SKIPPED, callHandler, describeEntry, type HandlerResult } from "./handler-call";
-import type { PhaseSpec } from "./phase-table";
 import { reportError } from "./report-error";
 
 /** The phase being run: its list may grow while it runs (`req.addHandler` for this phase). */

@@ -1,5 +1,5 @@
-import type { ProxyReverseRule } from "../config/model";
-import { HOP_BY_HOP, connectionTokens } from "../headers";
+import type { ProxyReverseRule } from "./directives";
+import { HOP_BY_HOP, connectionTokens } from "../request";
 import type { Request } from "../request";
 import { joinPath } from "./proxy-route";
 
@@ -54,7 +54,7 @@ export function backendRequestHeaders(req: Request, backendHost: string, preserv
 export function copyResponseHeaders(
   req: Request,
   rawHeaders: string[],
-  reverse: Map<string, ProxyReverseRule> | undefined,
+  reverse: ReadonlyMap<string, ProxyReverseRule>,
 ): { contentType: string | null; contentLength: number | null } {
   const out = req.headersOut;
   const preset = new Set(out.keys().map((k) => k.toLowerCase()));
@@ -78,7 +78,7 @@ export function copyResponseHeaders(
       continue;
     }
     if (preset.has(key) && key !== "set-cookie") continue;
-    if (reverse && REVERSE_MAPPED.has(key)) value = reverseMap(req, reverse, value);
+    if (reverse.size > 0 && REVERSE_MAPPED.has(key)) value = reverseMap(req, reverse, value);
     out.add(name, value);
   }
   return { contentType, contentLength: contentLength !== null && Number.isSafeInteger(contentLength) && contentLength >= 0 ? contentLength : null };
@@ -89,7 +89,7 @@ export function copyResponseHeaders(
  * URL (absolute, with the host the client used); a backend-relative path under the backend's
  * path becomes the client-side path.
  */
-function reverseMap(req: Request, rules: Map<string, ProxyReverseRule>, value: string): string {
+function reverseMap(req: Request, rules: ReadonlyMap<string, ProxyReverseRule>, value: string): string {
   for (const rule of rules.values()) {
     if (value.startsWith(rule.backend)) return req.constructUrl(clientPath(rule, value.slice(rule.backend.length)));
     // A bare host URL (`http://b:8080`) is the backend's root, as `http://b:8080/`.

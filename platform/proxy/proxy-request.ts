@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR, OK } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
-import { bodyDeadline, bodyLimit, type Request } from "../request";
+import { bodyDeadline, type Request } from "../request";
+import type { ProxyConfig } from "./proxy-module";
 import { exchange, type Exchange } from "./backend-exchange";
 import { backendRequestHeaders, copyResponseHeaders } from "./forward-headers";
 import { PROXY_FILENAME_PREFIX } from "./proxy-route";
@@ -13,9 +14,8 @@ import { tunnel } from "./websocket-tunnel";
  * guard TypeScript content. Streams the body both ways with backpressure; answers 502 when
  * the backend cannot be reached and 504 after `ProxyTimeout`.
  */
-export async function proxyRequest(req: Request): Promise<number> {
+export async function proxyRequest(req: Request, config: ProxyConfig): Promise<number> {
   const state = req._state;
-  const dir = state.dir;
   let target: URL;
   try {
     target = new URL(req.filename!.slice(PROXY_FILENAME_PREFIX.length));
@@ -31,7 +31,7 @@ export async function proxyRequest(req: Request): Promise<number> {
   }
   const raw = req.raw;
   const upgrade = isUpgrade(raw) ? (raw.headers.upgrade ?? null) : null;
-  const headers = backendRequestHeaders(req, target.host, dir.proxyPreserveHost ?? false, upgrade);
+  const headers = backendRequestHeaders(req, target.host, config.preserveHost, upgrade);
   const framing = bodyFraming(raw);
   if (framing !== null) headers.push(...framing);
   const body = framing !== null && framing[1] !== "0" && !state.stream.readableEnded ? state.stream : null;
@@ -40,9 +40,9 @@ export async function proxyRequest(req: Request): Promise<number> {
     target,
     headers,
     framed: framing !== null,
-    timeoutMs: (dir.proxyTimeout ?? req.server.timeout) * 1000,
+    timeoutMs: (config.timeout ?? req.server.timeout) * 1000,
     body,
-    bodyLimit: bodyLimit(dir),
+    bodyLimit: state.plan.core.bodyLimit,
     bodyDeadline: body ? bodyDeadline(req) : null,
     upgrade: upgrade !== null,
   });
@@ -55,10 +55,10 @@ export async function proxyRequest(req: Request): Promise<number> {
     return result.status;
   }
   if (result.kind === "upgrade") {
-    await tunnel(req, result, (dir.proxyTimeout ?? req.server.timeout) * 1000);
+    await tunnel(req, result, config.reverse, (config.timeout ?? req.server.timeout) * 1000);
     return DONE;
   }
-  return relayResponse(req, result);
+  return relayResponse(req, result, config);
 }
 
 /** Node's parser flags requests that arrived through the server's `upgrade` event (untyped in @types/node). */
@@ -79,11 +79,11 @@ function bodyFraming(raw: IncomingMessage): [string, string] | null {
 }
 
 /** Sends the backend's status, headers and body on through the request's output. */
-async function relayResponse(req: Request, result: Extract<Exchange, { kind: "response" }>): Promise<number> {
+async function relayResponse(req: Request, result: Extract<Exchange, { kind: "response" }>, config: ProxyConfig): Promise<number> {
   const { response, request } = result;
   const output = req._state.output;
   req.status = response.statusCode ?? 502;
-  const { contentType, contentLength } = copyResponseHeaders(req, response.rawHeaders, req._state.dir.proxyPassReverse);
+  const { contentType, contentLength } = copyResponseHeaders(req, response.rawHeaders, config.reverse);
   req.contentType = contentType;
   // With output filters (gzip, ...) the backend's length no longer holds: the body goes
   // through them, still streamed as it comes.

@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { APLOG_INFO } from "../constants";
 import type { Request } from "../request";
+import type { ProxyReverseRule } from "./directives";
 import { copyResponseHeaders } from "./forward-headers";
 
 export interface UpgradeAnswer {
@@ -17,14 +18,14 @@ export interface UpgradeAnswer {
  * flow both ways untouched until either side closes or nothing moves for `idleMs`.
  * Resolves when the tunnel is closed, so the log phase sees its end, as Apache's does.
  */
-export async function tunnel(req: Request, answer: UpgradeAnswer, idleMs: number): Promise<void> {
+export async function tunnel(req: Request, answer: UpgradeAnswer, reverse: ReadonlyMap<string, ProxyReverseRule>, idleMs: number): Promise<void> {
   const { response, head } = answer;
   // Node hands the upgraded connection over as a Duplex; over TCP it is always a Socket.
   const backend = answer.socket as Socket;
   const client = req.raw.socket;
   const output = req._state.output;
   req.status = 101;
-  copyResponseHeaders(req, response.rawHeaders, req._state.dir.proxyPassReverse);
+  copyResponseHeaders(req, response.rawHeaders, reverse);
   req.headersOut.set("Connection", "Upgrade");
   req.headersOut.set("Upgrade", response.headers.upgrade ?? "");
   output.startStreaming(0);

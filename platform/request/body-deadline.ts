@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { ReadStage } from "../config/model";
+import type { ReadStage } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import type { Request } from "./request";
 

@@ -1,12 +1,12 @@
 export { Request, type RequestInit, type HandlerInfo } from "./request";
-export { DEFAULT_BODY_LIMIT, bodyLimit } from "./body-limit";
 export { readForm } from "./request-form";
-export { directorySettings } from "./directory-settings";
-export { Output, isBufferedWrite, type ResponseHead } from "./output";
+export { Output, isBufferedWrite, type ResponseHead, type BodySink, type OutputChain } from "./output";
 export { BodyReader } from "./body-reader";
 export { BodyDeadline, bodyDeadline } from "./body-deadline";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
-export type { RequestRuntime, RequestState, RequestExtensions, ExtensionsFactory } from "./request-state";
+export { requestStorage, type RequestRuntime, type RequestState, type RequestServices, type FilterDirection } from "./request-state";
+export { HOP_BY_HOP, connectionTokens, dropConnectionOptions } from "./hop-by-hop";
 export { parseBasicAuth } from "./basic-auth";
 export { redirect, sameSiteLocation } from "./redirect";
 export type { SessionLike, JsonValue } from "./session-like";
+export { rawHeader, singleRawHeader, declaresBody } from "./raw-header";

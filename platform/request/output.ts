@@ -1,9 +1,26 @@
 import type { ServerResponse } from "node:http";
 import { APLOG_ERR } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
-import type { FilterChain, FilterTarget } from "../filters";
 import type { Table } from "../table";
 import { describeBadHead } from "./bad-head";
+
+/** Where an output chain writes: the response (through the output's buffer). */
+export interface BodySink {
+  write(buf: Buffer): Promise<void>;
+  end(): void;
+}
+
+/** The output filters in effect for a response (`platform/filters` makes them). */
+export interface OutputChain {
+  write(buf: Buffer): Promise<void>;
+  end(): Promise<void>;
+  /** Every filter passed the body through unchanged. */
+  readonly declined: boolean;
+  /** Whether a filter will change the body, once each has decided. */
+  changesBody(): boolean | Promise<boolean>;
+  /** Stops the filters without output (an error page replaces the response). */
+  cancel(): void;
+}
 
 /** What the output needs from the request whose headers it sends. */
 export interface ResponseHead {
@@ -17,7 +34,7 @@ export interface ResponseHead {
   /** Called once, just before the status line goes out (no-cache, validators, ...). */
   prepareHeaders(): void;
   /** Called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
-  startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null;
+  startOutputFilters(sink: BodySink, onFailure: (error: Error) => void): OutputChain | null;
   logError(message: string, level?: number): void;
 }
 
@@ -59,7 +76,7 @@ export class Output {
   private sent = false;
   private ended = false;
   /** The output filters' chain: undefined until the body starts, null when none apply. */
-  private chain: FilterChain | null | undefined = undefined;
+  private chain: OutputChain | null | undefined = undefined;
   /** Set when a filter failed: what is written from then on (the error page) goes out unfiltered. */
   private filtersOff = false;
   /** `flush()` ran while filtering: stream from the filters' first output on. */
@@ -150,7 +167,7 @@ export class Output {
     return undefined;
   }
 
-  private async endFiltered(chain: FilterChain): Promise<void> {
+  private async endFiltered(chain: OutputChain): Promise<void> {
     try {
       await chain.end();
     } catch (e) {
@@ -214,7 +231,7 @@ export class Output {
   }
 
   /** The chain, started at the first body byte unless no filter applies or the body has none. */
-  private filters(): FilterChain | null {
+  private filters(): OutputChain | null {
     if (this.chain === undefined) {
       const h = this.head;
       this.chain =

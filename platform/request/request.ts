@@ -2,22 +2,18 @@ import * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
-import { parseHandlerSpec } from "../config/directives";
-import type { HandlerEntry } from "../config/model";
+import { parseHandlerSpec, phaseByDirective, type HandlerEntry } from "../core";
 import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
-import { addFilter, registerFilter, requestBody, requestBodyStarted, startOutputChain, type FilterChain, type FilterTarget } from "../filters";
 import type { FieldStorage } from "../forms";
-import { applyHeaderRules, dropConnectionOptions } from "../headers";
-import { phaseByDirective } from "../phases/phase-table";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
 import { requestSecret } from "./request-cookies";
-import { bodyLimit } from "./body-limit";
 import { readForm } from "./request-form";
 import { bodyDeadline } from "./body-deadline";
 import { BodyReader } from "./body-reader";
-import type { Output, ResponseHead } from "./output";
+import { dropConnectionOptions } from "./hop-by-hop";
+import type { BodySink, Output, OutputChain, ResponseHead } from "./output";
 import type { RequestState } from "./request-state";
 import type { SessionLike } from "./session-like";
 import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
@@ -223,41 +219,42 @@ export class Request implements ResponseHead {
       this.headersOut.set("Expires", now);
       this.headersOut.set("Cache-Control", "no-cache");
     }
-    applyHeaderRules(this);
+    this._state.runtime.beforeHeaders(this);
   }
 
   /** @internal called by the output at the first body byte. */
-  startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null {
-    return startOutputChain(this, sink, onFailure);
+  startOutputFilters(sink: BodySink, onFailure: (error: Error) => void): OutputChain | null {
+    return this._state.runtime.services.outputChain(this, sink, onFailure);
   }
 
   // ---- filters ------------------------------------------------------------------------
 
   /** Runs the response body through the registered output filter `name` (before the body starts). */
   addOutputFilter(name: string): void {
-    addFilter(this, "output", name, this.out.bodyStarted);
+    this._state.runtime.services.addFilter(this, "output", name, this.out.bodyStarted);
   }
 
   /** Registers `handler` (`module[::fn]`, default fn `outputfilter`) as output filter `name` for this request. */
   registerOutputFilter(name: string, handler: string, directory?: string): void {
-    registerFilter(this, "output", name, handler, directory);
+    this._state.runtime.services.registerFilter(this, "output", name, handler, directory);
   }
 
   /** Runs the request body through the registered input filter `name` (before the body is read). */
   addInputFilter(name: string): void {
-    addFilter(this, "input", name, requestBodyStarted(this));
+    const services = this._state.runtime.services;
+    services.addFilter(this, "input", name, services.requestBodyStarted(this));
   }
 
   /** Registers `handler` (`module[::fn]`, default fn `inputfilter`) as input filter `name` for this request. */
   registerInputFilter(name: string, handler: string, directory?: string): void {
-    registerFilter(this, "input", name, handler, directory);
+    this._state.runtime.services.registerFilter(this, "input", name, handler, directory);
   }
 
   // ---- input --------------------------------------------------------------------------
 
   private get body(): BodyReader {
     const s = this._state;
-    s.body ??= new BodyReader(requestBody(this), bodyLimit(s.dir), bodyDeadline(this));
+    s.body ??= new BodyReader(s.runtime.services.requestBody(this), s.plan.core.bodyLimit, bodyDeadline(this));
     return s.body;
   }
 
@@ -301,7 +298,7 @@ export class Request implements ResponseHead {
       throw new TsmodError(ErrorCode.HANDLER_SPEC, `addHandler: ${(e as Error).message}`);
     }
     const dir = directory !== undefined ? path.resolve(directory).replace(/\/*$/, "/") : (this.hlist?.directory ?? null);
-    const entry: HandlerEntry = { ...parsed, directory: dir, isLocation: false, silent: false };
+    const entry: HandlerEntry = { ...parsed, directory: dir, isLocation: false, silent: false, file: null, line: 0 };
     const s = this._state;
     const running = s.running;
     if (running && running.directive === spec.directive) {
@@ -331,12 +328,17 @@ export class Request implements ResponseHead {
 
   /** `TsOption` values in effect here; keys set to "" are unset. */
   getOptions(): Table {
-    return optionsTable(this._state.dir.options);
+    return optionsTable(this._state.plan.core.options);
   }
 
   /** Non-handler tsmod directives in effect: `TsDebug` → "1"/"0", `TsAutoReload`, `TsPath`, ... */
   getConfig(): Table {
-    return new Table(this._state.dir.settings);
+    return new Table(this._state.plan.core.settings);
+  }
+
+  /** A module's per-directory config in effect here (`undefined` for a module not loaded). */
+  moduleConfig(name: string): unknown {
+    return this._state.plan.moduleConfig(name);
   }
 
   documentRoot(): string {
@@ -344,16 +346,16 @@ export class Request implements ResponseHead {
   }
 
   authType(): string | null {
-    return this._state.dir.authType || null;
+    return this._state.plan.core.authType || null;
   }
 
   authName(): string | null {
-    return this._state.dir.authName ?? null;
+    return this._state.plan.core.authName ?? null;
   }
 
   /** The `Require` lines in effect, each as one string (`"valid-user"`, `"user a b"`). */
   requires(): string[] {
-    return (this._state.dir.requires ?? []).map((words) => words.join(" "));
+    return (this._state.plan.core.requires ?? []).map((words) => words.join(" "));
   }
 
   // ---- auth ---------------------------------------------------------------------------
@@ -528,9 +530,7 @@ export class Request implements ResponseHead {
    * the rest of the request and its internal redirects, unlocked when the request ends.
    */
   getSession(): Promise<SessionLike> {
-    const hook = this._state.runtime.extensions.getSession;
-    if (!hook) return Promise.reject(new TsmodError(ErrorCode.SESSION_CONFIG, "sessions are not available in this server"));
-    return hook(this);
+    return this._state.runtime.services.getSession(this);
   }
 
   /** Adds one Set-Cookie header value, kept for error responses and redirects too. */

@@ -1,4 +1,4 @@
-import type { VirtualServer } from "../config/model";
+import type { CoreServer } from "../core";
 import { Table } from "../table";
 
 /**
@@ -12,21 +12,20 @@ export class ServerInfo {
   readonly timeout: number;
   readonly keepAliveTimeout: number;
   readonly documentRoot: string;
-  private readonly settings: Map<string, string>;
-  private readonly options: Map<string, string>;
+  private readonly settings: ReadonlyMap<string, string>;
+  private readonly options: ReadonlyMap<string, string>;
+  readonly serverRoot: string;
 
-  constructor(
-    readonly config: VirtualServer,
-    readonly serverRoot: string,
-  ) {
+  constructor(readonly config: CoreServer) {
+    this.serverRoot = config.serverRoot;
     this.serverHostname = config.serverName;
     this.isVirtual = config.isVirtual;
     this.serverAdmin = config.serverAdmin;
     this.timeout = config.timeout;
     this.keepAliveTimeout = config.keepAliveTimeout;
     this.documentRoot = config.documentRoot;
-    this.settings = config.serverSettings;
-    this.options = config.serverOptions;
+    this.settings = config.settings;
+    this.options = config.options;
   }
 
   /** Directives set at this server's own level (outside sections), as `req.getConfig()`. */
@@ -41,7 +40,7 @@ export class ServerInfo {
 }
 
 /** `TsOption` values with the unset ("") keys left out. */
-export function optionsTable(options: Map<string, string>): Table {
+export function optionsTable(options: ReadonlyMap<string, string>): Table {
   const t = new Table();
   for (const [k, v] of options) if (v !== "") t.set(k, v);
   return t;

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { ERROR_RESPONSE_NOTE } from "../headers";
+import { ERROR_RESPONSE_NOTE } from "../constants";
 import { escapeHtml } from "../html";
 import type { Request } from "../request";
 

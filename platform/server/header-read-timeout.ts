@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { ReadStage } from "../config/model";
+import type { ReadStage } from "../core";
 import { hadRequest } from "./socket-addresses";
 
 /**

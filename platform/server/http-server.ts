@@ -3,7 +3,8 @@ import * as net from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
-import { loadConfig, type ListenAddress, type ServerConfig } from "../config";
+import type { ListenAddress } from "../core";
+import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
 import { ConfigErrors } from "../errors";
 import { parserRefusal } from "./client-error";
 import { HeaderReadTimeout } from "./header-read-timeout";
@@ -13,10 +14,10 @@ import type { Refusal } from "./refusal";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 import { describeStray, guardProcess, type StrayOrigin, type StraySource } from "./stray-errors";
-import { holdTickShape } from "./tick-shape";
 
-export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
-  readonly builtins: ReadonlyMap<string, unknown>;
+export interface ServerOptions extends SiteOptions {
+  /** The modules every configuration starts with (LoadModule lines add to them). */
+  readonly modules: ModuleSet;
   readonly defines?: Iterable<string>;
   /**
    * The server owns the process (`tsmod serve`): stray errors, which Node would end the
@@ -74,21 +75,25 @@ export class TsmodServer {
   private constructor(
     readonly configFile: string,
     private readonly options: ServerOptions,
-    config: ServerConfig,
+    config: SiteConfig,
   ) {
     this.site = new Site(config, options);
-    this.headerTimeout = new HeaderReadTimeout(config.main.headerReadTimeout, config.main.timeout);
+    const main = config.mainServer.core;
+    this.headerTimeout = new HeaderReadTimeout(main.headerReadTimeout, main.timeout);
   }
 
   /** Loads the configuration (throws `ConfigErrors`; `config` when the caller loaded it) and starts listening. */
-  static async start(configFile: string, options: ServerOptions, config?: ServerConfig): Promise<TsmodServer> {
-    // Before anything compiles: see tick-shape.ts.
-    holdTickShape();
+  static async start(configFile: string, options: ServerOptions, config?: SiteConfig): Promise<TsmodServer> {
     const server = new TsmodServer(configFile, options, config ?? loadServerConfig(configFile, options));
-    // Before the imports: their functions may leave work behind that fails later.
+    // Before the modules and imports start: their code may leave work behind that fails later.
     if (options.ownsProcess) guardProcess((err, origin, fatal) => server.logStrayError(err, origin, fatal), () => server.site.errorLog.close());
-    await server.site.runImports();
-    await server.listen();
+    await server.site.start();
+    try {
+      await server.listen();
+    } catch (e) {
+      await server.site.close();
+      throw e;
+    }
     return server;
   }
 
@@ -103,9 +108,9 @@ export class TsmodServer {
 
   private async listen(): Promise<void> {
     const cfg = this.site.config;
-    const main = cfg.main;
-    const limits = nodeParserLimits([main, ...cfg.vhosts]);
-    for (const addr of cfg.listen) {
+    const main = cfg.mainServer.core;
+    const limits = nodeParserLimits([main, ...cfg.virtualServers.map((v) => v.core)]);
+    for (const addr of cfg.main.listen) {
       const headersMs = this.headerTimeout.initialMs;
       const srv = http.createServer(
         {
@@ -203,7 +208,7 @@ export class TsmodServer {
     if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" && this.headerTimeout.extend(socket, refuse)) return;
     const owner = socketOwner(socket);
     if (owner && !owner.req.complete) {
-      if (socket.writable && !owner.headersSent) socket.end(parserRefusal(err, socket, this.site.config.main.limitRequestLine).response);
+      if (socket.writable && !owner.headersSent) socket.end(parserRefusal(err, socket, this.site.config.mainServer.core.limitRequestLine).response);
       else socket.destroy();
       return;
     }
@@ -212,7 +217,7 @@ export class TsmodServer {
 
   private refuseConnection(err: NodeJS.ErrnoException, socket: Socket): void {
     const site = this.site;
-    const refusal = parserRefusal(err, socket, site.config.main.limitRequestLine);
+    const refusal = parserRefusal(err, socket, site.config.mainServer.core.limitRequestLine);
     let sent = 0;
     if (socket.writable) {
       socket.end(refusal.response);
@@ -236,7 +241,7 @@ export class TsmodServer {
     const site = this.site;
     const source: StraySource = {
       isLoadedModule: (file) => site.isLoadedModule(file),
-      serverRoot: site.config.serverRoot,
+      serverRoot: site.config.parsed.serverRoot,
       requestsInFlight: () => this.inFlight.requests(),
     };
     const report = describeStray(err, origin, fatal, source);
@@ -261,10 +266,10 @@ export class TsmodServer {
     try {
       const config = loadServerConfig(this.configFile, this.options);
       next = new Site(config, this.options);
-      if (!sameListen(config.listen, current.config.listen)) {
+      if (!sameListen(config.main.listen, current.config.main.listen)) {
         next.errorLog.log("Listen changed: the new addresses take effect only after a restart", APLOG_WARNING);
       }
-      await next.runImports();
+      await next.start();
     } catch (e) {
       const msg = e instanceof ConfigErrors ? e.message : ((e as Error).stack ?? String(e));
       current.errorLog.log(`configuration reload failed, keeping the running one:\n${msg}`, APLOG_ERR);
@@ -367,8 +372,8 @@ const PIPELINED_UPGRADE: Refusal = {
 };
 
 /** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (times past a timer's range are refused at load). */
-export function gracefulShutdownMs(config: ServerConfig): number {
-  const ms = config.gracefulShutdownTimeout * 1000;
+export function gracefulShutdownMs(config: SiteConfig): number {
+  const ms = config.main.gracefulShutdownTimeout * 1000;
   return ms > 0 ? ms : Infinity;
 }
 
@@ -376,10 +381,10 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function loadServerConfig(configFile: string, options: ServerOptions): ServerConfig {
-  return loadConfig(configFile, { defines: options.defines, builtins: new Set(options.builtins.keys()) });
+function loadServerConfig(configFile: string, options: ServerOptions): SiteConfig {
+  return loadSiteConfig(configFile, options.modules, { defines: options.defines });
 }
 
-function sameListen(a: ListenAddress[], b: ListenAddress[]): boolean {
+function sameListen(a: readonly ListenAddress[], b: readonly ListenAddress[]): boolean {
   return a.length === b.length && a.every((x, i) => x.host === b[i].host && x.port === b[i].port);
 }

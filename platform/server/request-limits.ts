@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, HTTP_REQUEST_URI_TOO_LARGE } from "../constants";
-import type { VirtualServer } from "../config/model";
+import type { CoreServer } from "../core";
 import type { Refusal } from "./refusal";
 
 /**
@@ -9,7 +9,7 @@ import type { Refusal } from "./refusal";
  * these exact checks give the 414/431 with a reason Apache would (Node only truncates the
  * header list silently).
  */
-export function checkRequestLimits(raw: IncomingMessage, server: VirtualServer): Refusal | null {
+export function checkRequestLimits(raw: IncomingMessage, server: CoreServer): Refusal | null {
   const lineLength = (raw.method ?? "").length + (raw.url ?? "").length + raw.httpVersion.length + 7;
   if (server.limitRequestLine > 0 && lineLength > server.limitRequestLine) {
     return { status: HTTP_REQUEST_URI_TOO_LARGE, reason: `The request line (${lineLength} bytes) exceeds LimitRequestLine (${server.limitRequestLine} bytes).` };
@@ -30,7 +30,7 @@ export function checkRequestLimits(raw: IncomingMessage, server: VirtualServer):
 }
 
 /** Node parser limits that admit everything some server's limits admit. */
-export function nodeParserLimits(servers: VirtualServer[]): { maxHeaderSize: number; maxHeadersCount: number } {
+export function nodeParserLimits(servers: readonly CoreServer[]): { maxHeaderSize: number; maxHeadersCount: number } {
   let size = 16 * 1024;
   let count = 0;
   for (const s of servers) {

@@ -1,16 +1,16 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
-import { ConfigLookup, perDirConfig, type ServerConfig, type VirtualServer } from "../config";
+import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
-import { autoReloadOn, FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { AccessLogs, ErrorLog, type LogSink } from "../log";
-import { PHASES, reportError, runPhase } from "../phases";
-import { Output, Request, ServerInfo, type ConnectionInfo, type ExtensionsFactory, type RequestExtensions, type RequestRuntime, type RequestState } from "../request";
+import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
+import { ErrorLog, type LogSink } from "../log";
+import type { Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
+import { hasLateHooks, reportError, runHooks, runRequest } from "../phases";
+import { Output, Request, ServerInfo, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
-import { handlersFor, runPipeline } from "./pipeline";
 import { parseHost } from "./host-header";
-import { singleRawHeader } from "./raw-header";
+import { defaultServices } from "./default-services";
 import type { Refusal } from "./refusal";
 import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
@@ -20,12 +20,8 @@ import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
 
 export interface SiteOptions {
-  /** Modules handlers reach as `tsmod` and `tsmod/...`. */
-  readonly builtins: ReadonlyMap<string, unknown>;
   /** Overrides `ErrorLog` (tests collect lines with a function). */
   readonly errorLog?: LogSink;
-  /** Features from outside the platform (sessions), built per loaded configuration. */
-  readonly extensions?: ExtensionsFactory;
 }
 
 /** Marks a request that serves an `ErrorDocument`, so an error there gets the plain page. */
@@ -34,42 +30,53 @@ const MAX_REDIRECTS = 10;
 
 interface ServerEntry {
   readonly info: ServerInfo;
-  readonly lookup: ConfigLookup;
+  readonly plans: ServerPlans;
 }
 
 /**
- * One loaded configuration, ready to answer requests: virtual hosts, their resolved
- * sections, the interpreters' module registries and the error log. A SIGHUP builds a new
- * Site and swaps it in; requests already running finish on the old one.
+ * One loaded configuration, ready to answer requests: virtual hosts and their plans, the
+ * started modules, the interpreters' module registries and the error log. A SIGHUP builds a
+ * new Site and swaps it in; requests already running finish on the old one.
  */
 export class Site implements RequestRuntime {
   readonly errorLog: ErrorLog;
   readonly interpreters: Interpreters;
   /** File watches of every interpreter (TsAutoReload); closed with the Site. */
   readonly watcher = new FileWatcher();
-  readonly extensions: RequestExtensions;
+  readonly services: RequestServices;
   readonly mainInfo: ServerInfo;
-  private readonly accessLogs: AccessLogs;
   private readonly matcher: VhostMatcher;
-  private readonly servers = new Map<VirtualServer, ServerEntry>();
+  private readonly servers = new Map<CoreServer, ServerEntry>();
 
   constructor(
-    readonly config: ServerConfig,
+    readonly config: SiteConfig,
     options: SiteOptions,
   ) {
-    this.errorLog = new ErrorLog(options.errorLog ?? config.main.errorLog, config.main.logLevel);
+    const main = config.mainServer.core;
+    this.errorLog = new ErrorLog(options.errorLog ?? main.errorLog, main.logLevel);
     this.interpreters = new Interpreters({
-      builtins: options.builtins,
+      builtins: config.modules.builtins(),
       watcher: this.watcher,
       log: (message, level) => this.errorLog.log(message, level),
     });
-    this.extensions = options.extensions?.(config, (message) => this.errorLog.log(message, APLOG_ERR)) ?? {};
-    for (const vs of [config.main, ...config.vhosts]) {
-      this.servers.set(vs, { info: new ServerInfo(vs, config.serverRoot), lookup: new ConfigLookup(vs) });
+    this.services = { ...defaultServices, ...config.modules.services };
+    for (const plans of [config.mainServer, ...config.virtualServers]) {
+      this.servers.set(plans.core, { info: new ServerInfo(plans.core), plans });
     }
-    this.mainInfo = this.servers.get(config.main)!.info;
-    this.matcher = new VhostMatcher(config.main, config.vhosts);
-    this.accessLogs = new AccessLogs(config, this.errorLog);
+    this.mainInfo = this.servers.get(main)!.info;
+    this.matcher = new VhostMatcher(main, config.virtualServers.map((v) => v.core));
+  }
+
+  /** Starts the modules, then loads the `TsImport` modules; a failure closes what started. */
+  async start(): Promise<void> {
+    const { config } = this;
+    const modules = config.modules;
+    await modules.start({ config: config.parsed, main: config.main, servers: [...this.servers.keys()], errorLog: this.errorLog, providers: (kind) => modules.providers(kind) });
+    await this.runImports();
+  }
+
+  beforeHeaders(req: Request): void {
+    for (const b of (req._state.plan as Plan).beforeHeaders) b.run(req, b.config);
   }
 
   registry(interpreter: string): ModuleRegistry {
@@ -85,10 +92,12 @@ export class Site implements RequestRuntime {
    * Loads the `TsImport` modules (and calls their functions) before serving; the registry
    * loads them again after a change and calls the function on each new instance.
    */
-  async runImports(): Promise<void> {
-    const main = this.config.main;
-    for (const imp of this.config.imports) {
-      const dirs = [...(main.dir.tsPath ?? []), this.config.serverRoot, main.documentRoot];
+  private async runImports(): Promise<void> {
+    const main = this.config.mainServer;
+    const top = main.plans.top.core;
+    const serverRoot = this.config.parsed.serverRoot;
+    for (const imp of this.config.main.imports) {
+      const dirs = [...(top.tsPath ?? []), serverRoot, main.core.documentRoot];
       const report = (e: unknown) => this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${(e as Error | null)?.stack ?? e}`, APLOG_ERR);
       const call = (exports: Record<string, unknown>): unknown => {
         if (!imp.func) return undefined;
@@ -97,9 +106,9 @@ export class Site implements RequestRuntime {
         return (fn as () => unknown)();
       };
       try {
-        const file = findHandlerModule(imp.module, dirs);
+        const file = findHandlerModule(imp.module, dirs, serverRoot);
         if (!file) throw new TsmodError(ErrorCode.MODULE_NOT_FOUND, `module '${imp.module}' not found (looked in ${dirs.join(", ")})`);
-        await this.registry(imp.interpreter ?? main.serverName).preload(file, { autoReload: autoReloadOn(main.dir.settings) }, call, report);
+        await this.registry(imp.interpreter ?? main.core.serverName).preload(file, { autoReload: top.autoReload }, call, report);
       } catch (e) {
         report(e);
       }
@@ -132,7 +141,7 @@ export class Site implements RequestRuntime {
     const connection = new Connection(raw, res, this.mainInfo, addresses);
     const req = new Request({
       raw,
-      state: this.newState(entry, vserver, output, raw, null),
+      state: this.newState(entry, output, raw, null),
       server: entry.info,
       connection,
       method: raw.method ?? "GET",
@@ -155,7 +164,7 @@ export class Site implements RequestRuntime {
       result = badUri.status || HTTP_BAD_REQUEST;
     } else {
       try {
-        result = runPipeline(req, false);
+        result = runRequest(req, entry.plans, false);
       } catch (e) {
         result = this.pipelineError(req, e);
       }
@@ -173,7 +182,8 @@ export class Site implements RequestRuntime {
   logRefused(socket: Socket, status: number, requestLine: string, bytesSent: number): void {
     const addresses = socketAddresses(socket);
     const vserver = this.matcher.match(undefined, addresses.localPort, addresses.localIp);
-    if (!this.accessLogs.logs(vserver)) return;
+    const loggers = this.config.modules.providers<RefusedRequestLog>("refusedRequestLog");
+    if (loggers.size === 0) return;
     const entry = this.servers.get(vserver)!;
     const raw = new IncomingMessage(socket);
     const res = new ServerResponse(raw);
@@ -182,7 +192,7 @@ export class Site implements RequestRuntime {
     output.bytesSent = bytesSent;
     const init = {
       raw,
-      state: this.newState(entry, vserver, output, raw, null),
+      state: this.newState(entry, output, raw, null),
       server: entry.info,
       connection: new Connection(raw, res, this.mainInfo, addresses),
       method: "",
@@ -196,7 +206,7 @@ export class Site implements RequestRuntime {
     };
     const req = new RefusedRequest(init, requestLine);
     req.status = status;
-    this.accessLogs.log(req, req);
+    for (const logger of loggers.values()) logger.log(req);
   }
 
   /** Ends the response to a result, without a promise when it ends at once and nothing follows it. */
@@ -246,7 +256,7 @@ export class Site implements RequestRuntime {
   /** Most requests have nothing to do once answered; they do not wait for the socket. */
   private hasWorkAfterResponse(req: Request): boolean {
     const last = lastOf(req);
-    return req._state.cleanups.length > 0 || this.accessLogs.logs(req.server.config) || (last._state.added?.size ?? 0) > 0 || hasLateHandlers(last._state.dir);
+    return req._state.cleanups.length > 0 || hasLateHooks(last);
   }
 
   /** `req.internalRedirect`: the new request shares the response; its errors are answered here. */
@@ -259,7 +269,7 @@ export class Site implements RequestRuntime {
     const state = req._state;
     const next = new Request({
       raw: req.raw,
-      state: { ...this.newState(entry, req.server.config, state.output, state.stream, state.body), cleanups: state.cleanups },
+      state: { ...this.newState(entry, state.output, state.stream, state.body), cleanups: state.cleanups },
       server: req.server,
       connection: req.connection,
       method: errorStatus ? "GET" : req.method,
@@ -284,12 +294,11 @@ export class Site implements RequestRuntime {
     if (result !== OK && result !== DONE) await this.sendError(next, result);
   }
 
-  private newState(entry: ServerEntry, vserver: VirtualServer, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {
+  private newState(entry: ServerEntry, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {
     return {
       runtime: this,
       output,
-      lookup: entry.lookup,
-      dir: vserver.dir,
+      plan: entry.plans.plans.top,
       body,
       stream,
       added: null,
@@ -297,7 +306,10 @@ export class Site implements RequestRuntime {
       cleanups: [],
       form: null,
       cookies: null,
+      mappedRoot: null,
+      fallbackHandler: null,
       finfo: null,
+      modules: null,
     };
   }
 
@@ -305,7 +317,7 @@ export class Site implements RequestRuntime {
   private run(req: Request, isRedirect: boolean): number | Promise<number> {
     let result: number | Promise<number>;
     try {
-      result = runPipeline(req, isRedirect);
+      result = runRequest(req, this.servers.get(req.server.config)!.plans, isRedirect);
     } catch (e) {
       return this.pipelineError(req, e);
     }
@@ -329,7 +341,7 @@ export class Site implements RequestRuntime {
     if (status === 400 || status === 408 || status === 413) req.errHeadersOut.set("Connection", "close");
     output.head = req;
     if (status === 304 || status === 204) return;
-    const doc = req._state.dir.errorDocuments.get(status);
+    const doc = req._state.plan.core.errorDocuments.get(status);
     if (doc && status >= 400 && !req.notes.has(ERROR_DOCUMENT_NOTE)) {
       if (doc.startsWith("/")) {
         try {
@@ -354,15 +366,10 @@ export class Site implements RequestRuntime {
     await req.write(defaultErrorPage(req, status)).catch(() => undefined);
   }
 
-  /** The log phase, then cleanups: `registerCleanup` callbacks, then `TsCleanupHandler`. */
+  /** The log phase (handlers' log hooks, then the access log), then `registerCleanup` callbacks, then the cleanup phase. */
   private async afterResponse(req: Request): Promise<void> {
     const last = lastOf(req);
-    try {
-      await runPhase(last, PHASES.log, handlersFor(last, PHASES.log.directive));
-    } catch (e) {
-      this.errorLog.log(`TsLogHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
-    }
-    this.accessLogs.log(req, last);
+    await this.latePhase(last, "log");
     for (const fn of req._state.cleanups) {
       try {
         await fn();
@@ -370,18 +377,22 @@ export class Site implements RequestRuntime {
         this.errorLog.log(`cleanup ${fn.name || "callback"}: ${(e as Error).stack ?? e}`, APLOG_ERR);
       }
     }
+    await this.latePhase(last, "cleanup");
+  }
+
+  /** A phase after the response: nobody is left to answer, so a failure is logged. */
+  private async latePhase(req: Request, phase: "log" | "cleanup"): Promise<void> {
     try {
-      await runPhase(last, PHASES.cleanup, handlersFor(last, PHASES.cleanup.directive));
+      await runHooks(req, phase);
     } catch (e) {
-      this.errorLog.log(`TsCleanupHandler: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      this.errorLog.log(`${phase} phase: ${(e as Error).stack ?? e}`, APLOG_ERR);
     }
   }
 
   async close(): Promise<void> {
     this.interpreters.close();
     this.watcher.close();
-    await this.extensions.close?.();
-    await this.accessLogs.close();
+    for (const failure of await this.config.modules.stop()) this.errorLog.log(failure.message, APLOG_ERR);
     await this.errorLog.close();
   }
 }
@@ -416,11 +427,6 @@ class Connection implements ConnectionInfo {
     return this.raw.destroyed && !this.res.writableFinished;
   }
 }
-
-/** Whether a merged config names log or cleanup handlers (any `| .ext` list too). */
-const hasLateHandlers = perDirConfig((dir) =>
-  [...dir.handlers.keys()].some((k) => k.startsWith(PHASES.log.directive) || k.startsWith(PHASES.cleanup.directive)),
-);
 
 function lastOf(req: Request): Request {
   let r = req;

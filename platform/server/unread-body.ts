@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { APLOG_INFO } from "../constants";
 import { bodyDeadline, type Request } from "../request";
-import { declaresBody } from "./raw-header";
+import { declaresBody } from "../request";
 
 /**
  * The rest of a request body nobody read, once the response has gone: Node reads and drops it

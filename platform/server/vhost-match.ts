@@ -1,5 +1,6 @@
 import { BoundedMap } from "../bounded-map";
-import { compileWildcard, type ConfigRegex, type VirtualServer } from "../config";
+import { compileWildcard, type ConfigRegex } from "../config";
+import type { CoreServer } from "../core";
 
 const CACHE_LIMIT = 1024;
 
@@ -10,12 +11,12 @@ const CACHE_LIMIT = 1024;
  * main server. Answers are cached per (port, host), with a bound since Host is client input.
  */
 export class VhostMatcher {
-  private readonly cache = new BoundedMap<string, VirtualServer>(CACHE_LIMIT);
-  private readonly names: Array<{ server: VirtualServer; exact: Set<string>; patterns: ConfigRegex[] }>;
+  private readonly cache = new BoundedMap<string, CoreServer>(CACHE_LIMIT);
+  private readonly names: Array<{ server: CoreServer; exact: Set<string>; patterns: ConfigRegex[] }>;
 
   constructor(
-    private readonly main: VirtualServer,
-    private readonly vhosts: VirtualServer[],
+    private readonly main: CoreServer,
+    private readonly vhosts: readonly CoreServer[],
   ) {
     this.names = vhosts.map((server) => {
       const all = [server.serverName, ...server.serverAliases].map((n) => n.toLowerCase());
@@ -27,7 +28,7 @@ export class VhostMatcher {
     });
   }
 
-  match(hostHeader: string | undefined, localPort: number, localIp: string): VirtualServer {
+  match(hostHeader: string | undefined, localPort: number, localIp: string): CoreServer {
     if (this.vhosts.length === 0) return this.main;
     const host = stripPort(hostHeader ?? "").toLowerCase();
     const key = `${localPort}|${localIp}|${host}`;

@@ -11,20 +11,20 @@ import { isHiddenName } from "./protected-files";
  * `DirectoryIndex` file that exists (an internal redirect, so its handler runs); then a
  * listing where `Options Indexes` allows it; otherwise 403.
  */
-export async function serveDirectory(req: Request, dirname: string): Promise<number> {
+export async function serveDirectory(req: Request, dirname: string, index: readonly string[]): Promise<number> {
   const query = req.args !== null ? `?${req.args}` : "";
   if (!req.uri.endsWith("/")) {
     req.headersOut.set("Location", req.constructUrl(encodeUrlPath(req.uri) + "/") + query);
     return HTTP_MOVED_PERMANENTLY;
   }
-  for (const name of req._state.dir.directoryIndex ?? ["index.html"]) {
+  for (const name of index) {
     const st = await fs.promises.stat(path.join(dirname, name)).catch(() => null);
     if (st?.isFile()) {
       await req.internalRedirect(encodeUrlPath(req.uri + name) + query);
       return DONE;
     }
   }
-  if (!req._state.dir.optionFlags.get("Indexes")) {
+  if (!req._state.plan.core.optionFlags.get("Indexes")) {
     req.notes.set("error-notes", "Directory index forbidden by Options directive.");
     return HTTP_FORBIDDEN;
   }

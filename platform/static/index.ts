@@ -1,4 +1,3 @@
-export { currentStat } from "./current-stat";
-export { defaultHandler } from "./default-handler";
-export { isHtFile } from "./protected-files";
+/** Apache's default handler (static files and folders) as a module. */
+export { staticModule, type StaticConfig } from "./static-module";
 export { parseRange, type ByteRange } from "./byte-ranges";

@@ -1,17 +1,9 @@
 import * as path from "node:path";
 import type { Request } from "../request";
+export { isHtFile } from "../core";
 
 /** Handler-module sources are never served as static files, even where a handler declined. */
 const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([".ts", ".mts", ".cts", ".psp"]);
-
-/**
- * Apache's stock `<Files ".ht*"> Require all denied`: `.htaccess`, `.htpasswd`, ... are
- * refused everywhere, whatever handler the URL maps to. Other dotfiles are ordinary files,
- * as in Apache (deny them with `<FilesMatch "^\.">` and `<DirectoryMatch "/\.">` if needed).
- */
-export function isHtFile(filename: string | null): boolean {
-  return filename !== null && path.basename(filename).startsWith(".ht");
-}
 
 /** A TypeScript/PSP source, or any file a module registry has loaded as code. */
 export function isHandlerSource(req: Request, filename: string): boolean {

@@ -16,40 +16,43 @@ export interface StoreEnvironment {
   readonly log: (message: string) => void;
 }
 
-/** Where a config's sessions live; configs with the same location share one store (and pool). */
-export function storeLocation(config: SessionConfig, env: StoreEnvironment): string {
-  switch (config.type) {
-    case "memory":
-      return "memory";
-    case "sqlite":
-      return `sqlite:${sqliteFile(config, env)}`;
-    case "postgres":
-      return `postgres:${config.database}#${config.schema ?? ""}`;
-    case "cookie":
-      return `cookie:${config.secret?.join(" ")}`;
-  }
+/**
+ * A kind of session store (`TsOption tsmod.session.type NAME`), as a module provides it: where a
+ * configuration's sessions live (configurations naming the same place share one store and its
+ * pool) and how to open that store (lazily: a bad database fails requests, not start-up).
+ */
+export interface SessionStoreProvider {
+  location(config: SessionConfig, env: StoreEnvironment): string;
+  create(config: SessionConfig, env: StoreEnvironment): SessionStore;
 }
 
-/** Opens nothing yet: stores connect on first use, so a bad database fails requests, not start-up. */
-export function createStore(config: SessionConfig, env: StoreEnvironment): SessionStore {
-  switch (config.type) {
-    case "memory":
-      return new MemoryStore();
-    // The SQL stores are loaded on first use: kysely, pg and better-sqlite3 cost ~30 MB of
-    // memory that a server using the memory or cookie store (or none) should not carry.
-    case "sqlite": {
+/**
+ * The stores tsmod ships. The SQL ones are loaded on first use: kysely, pg and better-sqlite3
+ * cost ~30 MB of memory that a server using the memory or cookie store (or none) should not carry.
+ */
+export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | "cookie", SessionStoreProvider>> = {
+  memory: { location: () => "memory", create: () => new MemoryStore() },
+  sqlite: {
+    location: (config, env) => `sqlite:${sqliteFile(config, env)}`,
+    create(config, env) {
       const { SqliteStore } = require("./sqlite-store") as typeof import("./sqlite-store");
       return new SqliteStore(sqliteFile(config, env));
-    }
-    case "postgres": {
-      // readSessionConfig guarantees the URL and the secret for these types.
+    },
+  },
+  postgres: {
+    location: (config) => `postgres:${config.database}#${config.schema ?? ""}`,
+    create(config, env) {
+      // readSessionConfig guarantees the URL for this type.
       const { PostgresStore } = require("./postgres-store") as typeof import("./postgres-store");
       return new PostgresStore({ connectionString: config.database as string, schema: config.schema, log: env.log });
-    }
-    case "cookie":
-      return new CookieStore(config.secret as readonly string[]);
-  }
-}
+    },
+  },
+  cookie: {
+    location: (config) => `cookie:${config.secret?.join(" ")}`,
+    // readSessionConfig guarantees the secret for this type.
+    create: (config) => new CookieStore(config.secret as readonly string[]),
+  },
+};
 
 function sqliteFile(config: SessionConfig, env: StoreEnvironment): string {
   if (config.database !== undefined) return resolve(env.serverRoot, config.database);

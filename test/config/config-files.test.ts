@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig } from "../../platform/config";
+import { loadConfig } from "../helpers/config";
 import { MAX_CONFIG_FILE_BYTES } from "../../platform/config/config-file";
 import { BIN } from "../helpers/cli";
 import { ConfigErrors } from "../../platform/errors";

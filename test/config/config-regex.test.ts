@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { ConfigLookup, ConfigRegex, compileWildcard, loadConfig } from "../../platform/config";
+import { ConfigRegex, compileWildcard } from "../../platform/config";
+import { loadConfig } from "../helpers/config";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
@@ -94,7 +95,7 @@ Header echo "(?<=X-)A"
 
   test("a <LocationMatch> with a catastrophic pattern loads and matches a long URL at once", () => {
     const cfg = load(`<LocationMatch "^/(a+)+b$">\n  TsOption hit 1\n</LocationMatch>\n<LocationMatch "(?i)^/CASE">\n  TsOption case 1\n</LocationMatch>\n`);
-    const lookup = new ConfigLookup(cfg.main);
+    const lookup = cfg.main.lookup;
     expect(timed(() => expect(lookup.forLocation("/" + "a".repeat(40)).options.has("hit")).toBe(false))).toBeLessThan(500);
     expect(lookup.forLocation("/aaab").options.get("hit")).toBe("1");
     expect(lookup.forLocation("/case/x").options.get("case")).toBe("1");

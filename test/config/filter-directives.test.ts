@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig, type ServerConfig } from "../../platform/config";
+import { loadConfig, type TestConfig } from "../helpers/config";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
-function load(conf: string): ServerConfig {
+function load(conf: string): TestConfig {
   const dir = writeTree({ "f.ts": "export function outputfilter() {}\n" });
   fs.writeFileSync(path.join(dir, "tsmod.conf"), `Listen 0\nDocumentRoot ${dir}\n${conf.replace(/@DIR@/g, dir)}`);
-  return loadConfig(path.join(dir, "tsmod.conf"), { builtins: new Set(["tsmod", "tsmod/filters/gzip"]) });
+  return loadConfig(path.join(dir, "tsmod.conf"));
 }
 
 const errorsOf = (conf: string): string[] => configErrors(() => load(conf));

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig } from "../../platform/config";
+import { loadConfig } from "../helpers/config";
 import { gracefulShutdownMs } from "../../platform/server";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
@@ -16,14 +16,14 @@ function load(conf: string) {
 
 describe("GracefulShutdownTimeout", () => {
   test("0, Apache's default, is no limit", () => {
-    expect(load("Listen 0\n").gracefulShutdownTimeout).toBe(0);
-    expect(gracefulShutdownMs(load("Listen 0\n"))).toBe(Infinity);
-    expect(gracefulShutdownMs(load("Listen 0\nGracefulShutdownTimeout 0\n"))).toBe(Infinity);
+    expect(load("Listen 0\n").site.main.gracefulShutdownTimeout).toBe(0);
+    expect(gracefulShutdownMs(load("Listen 0\n").site)).toBe(Infinity);
+    expect(gracefulShutdownMs(load("Listen 0\nGracefulShutdownTimeout 0\n").site)).toBe(Infinity);
   });
 
   test("seconds, or milliseconds with ms", () => {
-    expect(gracefulShutdownMs(load("Listen 0\nGracefulShutdownTimeout 30\n"))).toBe(30_000);
-    expect(gracefulShutdownMs(load("Listen 0\ngracefulshutdowntimeout 250ms\n"))).toBe(250);
+    expect(gracefulShutdownMs(load("Listen 0\nGracefulShutdownTimeout 30\n").site)).toBe(30_000);
+    expect(gracefulShutdownMs(load("Listen 0\ngracefulshutdowntimeout 250ms\n").site)).toBe(250);
   });
 
   test("longer than a timer can count is an error at its line, as every configured time is", () => {

@@ -4,7 +4,7 @@
  * or being silently cut short (timers longer than 2^31 ms).
  */
 import * as path from "node:path";
-import { loadConfig } from "../../platform/config";
+import { loadConfig } from "../helpers/config";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 

@@ -1,14 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig, ConfigLookup, type ServerConfig } from "../../platform/config";
-import { configErrors } from "../helpers/config";
+import { configErrors, loadConfig, type TestConfig } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
-function load(conf: string, files: Record<string, string> = {}, defines: string[] = []): { cfg: ServerConfig; dir: string } {
+function load(conf: string, files: Record<string, string> = {}, defines: string[] = []): { cfg: TestConfig; dir: string } {
   const dir = writeTree({ "htdocs/.keep": "", ...files, "tsmod.conf": conf.replace(/@DIR@/g, "") });
   const text = conf.replace(/@DIR@/g, dir);
   fs.writeFileSync(path.join(dir, "tsmod.conf"), text);
-  return { cfg: loadConfig(path.join(dir, "tsmod.conf"), { defines, builtins: new Set(["tsmod", "tsmod/psp"]) }), dir };
+  return { cfg: loadConfig(path.join(dir, "tsmod.conf"), { defines }), dir };
 }
 
 const errorsOf = (conf: string, files: Record<string, string> = {}): string[] => configErrors(() => load(conf, files));
@@ -161,7 +160,7 @@ TsOption level server
 
   test("Directory shortest first, then DirectoryMatch, Files, Location in file order", () => {
     const { cfg, dir } = load(conf, files);
-    const lookup = new ConfigLookup(cfg.main);
+    const lookup = cfg.main.lookup;
     const www = path.join(dir, "www");
     expect(lookup.forRequest("/x", path.join(www, "x"), false).options.get("level")).toBe("www");
     const sub = lookup.forRequest("/sub/y", path.join(www, "sub/y"), false);
@@ -178,13 +177,13 @@ TsOption level server
 
   test("a DirectoryMatch applies after the plain directories", () => {
     const { cfg, dir } = load(conf, files);
-    const lookup = new ConfigLookup(cfg.main);
+    const lookup = cfg.main.lookup;
     expect(lookup.forRequest("/z", path.join(dir, "www/sub/z"), false).options.get("level")).toBe("dirmatch");
   });
 
   test("<Location /a> covers /a and /a/... but not /ab", () => {
     const { cfg } = load("Listen 0\n<Location /a>\nTsOption hit 1\n</Location>\n");
-    const lookup = new ConfigLookup(cfg.main);
+    const lookup = cfg.main.lookup;
     expect(lookup.forLocation("/a").options.get("hit")).toBe("1");
     expect(lookup.forLocation("/a/b").options.get("hit")).toBe("1");
     expect(lookup.forLocation("/ab").options.get("hit")).toBeUndefined();
@@ -192,14 +191,14 @@ TsOption level server
 
   test("an inner handler list replaces the outer one for the same phase; other phases are inherited", () => {
     const { cfg } = load("Listen 0\nTsHandler a\nTsFixupHandler f\n<Location /x>\nTsHandler b\n</Location>\n", { "a.ts": "", "b.ts": "", "f.ts": "" });
-    const merged = new ConfigLookup(cfg.main).forLocation("/x");
+    const merged = cfg.main.lookup.forLocation("/x");
     expect(merged.handlers.get("TsHandler")!.map((e) => e.module)).toEqual(["b"]);
     expect(merged.handlers.get("TsFixupHandler")!.map((e) => e.module)).toEqual(["f"]);
   });
 
   test("merged configs are computed once per combination of sections", () => {
     const { cfg } = load("Listen 0\n<Location /a>\nTsOption hit 1\n</Location>\n");
-    const lookup = new ConfigLookup(cfg.main);
+    const lookup = cfg.main.lookup;
     expect(lookup.forLocation("/a/1")).toBe(lookup.forLocation("/a/2"));
   });
 });

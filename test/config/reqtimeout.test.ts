@@ -4,14 +4,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig, type ServerConfig } from "../../platform/config";
+import { loadConfig, type TestConfig } from "../helpers/config";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
-function load(conf: string): ServerConfig {
+function load(conf: string): TestConfig {
   const dir = writeTree({ "htdocs/.keep": "" });
   fs.writeFileSync(path.join(dir, "tsmod.conf"), conf);
-  return loadConfig(path.join(dir, "tsmod.conf"), { builtins: new Set(["tsmod"]) });
+  return loadConfig(path.join(dir, "tsmod.conf"));
 }
 
 test("the default is Apache 2.4's: header=20-40,MinRate=500 body=20,MinRate=500", () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { sealData } from "iron-session";
 import { startServer, type TsmodServer } from "../../index";
-import { createSessionExtensions } from "../../sessions";
+import { createSessionsModule } from "../../sessions";
 import { request, startSite, type TestSite, writeTree } from "../helpers/site";
 
 const HTDOCS = path.resolve(__dirname, "../fixtures/htdocs");
@@ -248,7 +248,7 @@ TsOption tsmod.session.database_directory sessions
 </Location>
 `,
     });
-    server = await startServer(path.join(dir, "tsmod.conf"), { extensions: createSessionExtensions({ clock: () => now }), errorLog: () => undefined });
+    server = await startServer(path.join(dir, "tsmod.conf"), { modules: [createSessionsModule({ clock: () => now })], errorLog: () => undefined });
     port = Number(new URL(server.urls()[0]).port);
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createBuiltins } from "../../builtins";
+import { createModuleSet } from "../../builtins";
 import { ServerReturn } from "../../index";
 import { ModuleRegistry } from "../../platform/loader";
 import { writeTree } from "../helpers/site";
@@ -17,7 +17,7 @@ export const classes = [fromTsmod, fromPackage];
 `,
   });
   try {
-    const registry = new ModuleRegistry("test", { builtins: createBuiltins() });
+    const registry = new ModuleRegistry("test", { builtins: createModuleSet().builtins() });
     const { classes } = registry.load(path.join(dir, "app.ts")) as { classes: unknown[] };
     expect(classes[0]).toBe(ServerReturn);
     expect(classes[1]).toBe(ServerReturn);

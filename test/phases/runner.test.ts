@@ -1,7 +1,7 @@
 import { DECLINED, DONE, HTTP_FORBIDDEN, OK } from "../../platform/constants";
-import type { HandlerEntry } from "../../platform/config/model";
+import { PHASES, type HandlerEntry, type PhaseSpec } from "../../platform/core";
 import { ServerReturn } from "../../platform/errors";
-import { PHASES, runPhase, type PhaseSpec } from "../../platform/phases";
+import { runPhase } from "../../platform/phases";
 import type { Request } from "../../platform/request";
 
 type Fn = (req: Request) => unknown;
@@ -22,14 +22,14 @@ function fakeRequest(handlers: Record<string, Fn>, debug = false) {
     logError: (m: string) => void log.push(m),
     _state: {
       running: null,
-      dir: { settings: new Map([["TsDebug", debug ? "1" : "0"]]) },
+      plan: { core: { debug } },
       runtime: { registry: () => ({ builtin: () => handlers }) },
     },
   };
   return { req: req as unknown as Request, log, written };
 }
 
-const entry = (func: string, silent = false): HandlerEntry => ({ module: "tsmod/fake", func, directory: null, isLocation: false, silent });
+const entry = (func: string, silent = false): HandlerEntry => ({ module: "tsmod/fake", func, directory: null, isLocation: false, silent, file: null, line: 0 });
 
 async function run(phase: PhaseSpec, results: unknown[], debug = false) {
   const calls: number[] = [];

@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig, type ServerConfig } from "../../platform/config";
-import { proxyFilename } from "../../platform/proxy";
+import { proxyModule } from "../../platform/proxy";
+import { proxyFilename } from "../../platform/proxy/proxy-route";
+import { loadConfig, type TestConfig } from "../helpers/config";
 import { configErrors } from "../helpers/config";
 import { writeTree } from "../helpers/site";
 
-function load(conf: string): ServerConfig {
+function load(conf: string): TestConfig {
   const dir = writeTree({ "tsmod.conf": conf });
   return loadConfig(path.join(dir, "tsmod.conf"));
 }
@@ -54,10 +55,10 @@ describe("proxy directives", () => {
   test("the longest matching prefix wins, exclusions included, whatever the order", () => {
     const cfg = load("Listen 0\nProxyPass /app http://b:8080/x/\nProxyPass /app/static !\nProxyPass / ws://root/\n");
     const dir = cfg.main.dir;
-    expect(proxyFilename(dir, "/app", null)).toBe("proxy:http://b:8080/x/");
-    expect(proxyFilename(dir, "/app/y", "a=1")).toBe("proxy:http://b:8080/x/y?a=1");
-    expect(proxyFilename(dir, "/app/static/s.css", null)).toBeNull();
-    expect(proxyFilename(dir, "/apple", null)).toBe("proxy:http://root/apple");
+    expect(proxyFilename(dir.plan.config(proxyModule).rules, "/app", null)).toBe("proxy:http://b:8080/x/");
+    expect(proxyFilename(dir.plan.config(proxyModule).rules, "/app/y", "a=1")).toBe("proxy:http://b:8080/x/y?a=1");
+    expect(proxyFilename(dir.plan.config(proxyModule).rules, "/app/static/s.css", null)).toBeNull();
+    expect(proxyFilename(dir.plan.config(proxyModule).rules, "/apple", null)).toBe("proxy:http://root/apple");
   });
 
   test("a <Location> rule overrides a server rule for the same path", () => {

@@ -170,17 +170,19 @@ function problem(outcome: { ok: true } | { ok: false; configErrors?: string[]; t
   return null;
 }
 
-/** Calls loadConfig for each file it is sent. A process of its own, so a hang can be killed. */
+/** Loads each configuration file it is sent with the shipped modules (as `tsmod configtest`). A process of its own, so a hang can be killed. */
 const LOADER = `
 const fs = require("node:fs");
-const { loadConfig } = require(process.argv[1] + "/platform/config/index.js");
+const { loadSiteConfig } = require(process.argv[1] + "/platform/module/index.js");
+const { createModuleSet } = require(process.argv[1] + "/builtins.js");
 const { ConfigErrors } = require(process.argv[1] + "/platform/errors.js");
+const modules = createModuleSet();
 process.on("message", ({ file, text }) => {
   fs.writeFileSync(file, text);
   const start = Date.now();
   let outcome;
   try {
-    loadConfig(file);
+    loadSiteConfig(file, modules);
     outcome = { ok: true };
   } catch (e) {
     outcome = e instanceof ConfigErrors ? { ok: false, configErrors: e.errors.map((x) => x.message) } : { ok: false, thrown: String((e && e.stack) || e) };

@@ -4,8 +4,14 @@
  * plain definition on awkward names.
  */
 import * as path from "node:path";
-import { handlerExtension, handlerFor } from "../../platform/server/content-type";
-import type { DirConfig } from "../../platform/config/model";
+import { ConfigValues } from "../../platform/config";
+import { CoreDir, coreDirectives } from "../../platform/core";
+import { handlerExtension } from "../../platform/phases";
+
+/** The core's reading of a place with these AddHandler extensions. */
+function dirWithHandlers(byExtension: [string, string][]): CoreDir {
+  return new CoreDir(new ConfigValues(new Map([[coreDirectives.AddHandler, new Map(byExtension)]])));
+}
 
 const NAMES = ["/a/b.PSP", "/a/b", "/a/my.dir/", "/a/.hidden", "/a/x.tar.gz", "/", "/a.b/c", "x.ts", "/a/b.ts//", "/a/b.", "/a/.x.y"];
 
@@ -16,14 +22,14 @@ test.each(NAMES)("handlerExtension(%j) is everything after the first dot of the 
 });
 
 test("handlerFor: the last configured extension wins, answers stay right when asked again", () => {
-  const dir = { addHandlers: new Map([[".psp", "tsmod"], [".bak", ""]]) } as unknown as DirConfig;
+  const dir = dirWithHandlers([[".psp", "tsmod"], [".bak", ""]]);
   for (let round = 0; round < 2; round++) {
-    expect(handlerFor(dir, "/site/page.psp")).toBe("tsmod");
-    expect(handlerFor(dir, "/site/page.psp.bak")).toBeNull();
-    expect(handlerFor(dir, "/site/page.bak.PSP")).toBe("tsmod");
-    expect(handlerFor(dir, "/site/page.txt")).toBeNull();
+    expect(dir.handlerFor("/site/page.psp")).toBe("tsmod");
+    expect(dir.handlerFor("/site/page.psp.bak")).toBeNull();
+    expect(dir.handlerFor("/site/page.bak.PSP")).toBe("tsmod");
+    expect(dir.handlerFor("/site/page.txt")).toBeNull();
   }
-  const other = { addHandlers: new Map([[".txt", "text-handler"]]) } as unknown as DirConfig;
-  expect(handlerFor(other, "/site/page.txt")).toBe("text-handler");
-  expect(handlerFor(other, "/site/page.psp")).toBeNull();
+  const other = dirWithHandlers([[".txt", "text-handler"]]);
+  expect(other.handlerFor("/site/page.txt")).toBe("text-handler");
+  expect(other.handlerFor("/site/page.psp")).toBeNull();
 });

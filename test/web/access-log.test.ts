@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadConfig } from "../../platform";
+import { loadConfig } from "../helpers/config";
 import { ConfigErrors } from "../../platform/errors";
 import { request, startSite, waitFor, writeTree, type TestSite } from "../helpers/site";
 

@@ -1,0 +1,3 @@
+/** mod_alias as a module: Alias, AliasMatch, Redirect, RedirectMatch, RedirectPermanent, RedirectTemp. */
+export { aliasModule } from "./alias-module";
+export type { AliasRule } from "./directives";

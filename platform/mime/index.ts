@@ -1,0 +1,1 @@
+export { mimeModule, contentTypeFor } from "./mime-module";

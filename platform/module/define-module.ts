@@ -1,0 +1,142 @@
+import type { ConfigError } from "../errors";
+import type { ConfigValues, DirectiveSpec, ParsedConfig } from "../config";
+import type { CoreDir, CoreMain, CoreServer } from "../core";
+import type { ErrorLog } from "../log";
+import type { Request, RequestServices } from "../request";
+
+/** A result or the promise of one: a hook that has nothing to wait for answers at once. */
+export type HookResult = number | Promise<number>;
+
+/**
+ * The request phases a module can hook, in Apache's order. `first` phases stop at the first
+ * hook that does not DECLINE (Apache's RUN_FIRST); `all` phases run every hook while each
+ * answers OK or DECLINED (RUN_ALL).
+ */
+export const HOOK_PHASES = {
+  postRead: "all",
+  translate: "first",
+  mapToStorage: "first",
+  headerParser: "all",
+  access: "all",
+  authn: "first",
+  authz: "first",
+  type: "first",
+  fixup: "all",
+  log: "all",
+  cleanup: "all",
+} as const;
+
+export type HookPhase = keyof typeof HOOK_PHASES;
+
+/** A hook gets the request and the module's per-directory config for it. */
+export type Hook<D> = (req: Request, config: D) => HookResult;
+
+/** Apache's APR_HOOK_FIRST / MIDDLE / LAST: lower runs earlier; equal orders run in module order. */
+export const HOOK_FIRST = -10;
+export const HOOK_MIDDLE = 0;
+export const HOOK_LAST = 10;
+
+export interface HookSpec<D> {
+  readonly run: Hook<D>;
+  /** Default HOOK_MIDDLE. */
+  readonly order?: number;
+  /** Whether the hook has anything to do for a plan (asked once per plan, not per request). */
+  readonly when?: (config: D) => boolean;
+}
+
+export type HookDeclaration<D> = Hook<D> | HookSpec<D> | readonly (Hook<D> | HookSpec<D>)[];
+
+/** What a module's start-up sees: the loaded configuration and the site's error log. */
+export interface ModuleContext {
+  readonly config: ParsedConfig;
+  readonly main: CoreMain;
+  readonly servers: readonly CoreServer[];
+  readonly errorLog: ErrorLog;
+  /** The implementations every loaded module provides of a kind, by name. */
+  providers<T>(kind: string): ReadonlyMap<string, T>;
+}
+
+/** What a load-time check sees; errors are reported at a `FILE:LINE`. */
+export interface CheckContext {
+  readonly config: ParsedConfig;
+  readonly main: CoreMain;
+  readonly servers: readonly CoreServer[];
+  /** Modules handler code may import by name (`tsmod`, `tsmod/publisher`, ...). */
+  readonly builtins: ReadonlySet<string>;
+  /** Default code TSMOD_CONFIG_ARGUMENTS. */
+  report(file: string, line: number, message: string, code?: ConfigError["code"]): void;
+}
+
+/**
+ * Named implementations a module offers others by kind: `sessionStore` (the session stores),
+ * `auth` (authentication providers), or a kind of the module's own.
+ */
+export type Providers = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/**
+ * Provider kind `refusedRequestLog`: what the server calls for a request Node's parser refused
+ * (malformed, too large, too slow), which runs no phase: its access-log line.
+ */
+export interface RefusedRequestLog {
+  log(req: Request): void;
+}
+
+export interface ModuleSpec<D> {
+  /** Unique among the loaded modules; `<IfModule NAME>` and `LoadModule NAME` use it. */
+  readonly name: string;
+  readonly directives?: readonly DirectiveSpec<any>[];
+  /**
+   * The module's per-directory config, from a plan's merged directive values; worked out once per
+   * plan. Without it the config is an object of the module's directive values by name.
+   */
+  readonly dirConfig?: (values: ConfigValues, core: CoreDir) => D;
+  readonly hooks?: { readonly [P in HookPhase]?: HookDeclaration<D> };
+  /** Just before a response head goes out (mod_headers' `Header` rules, ...). */
+  readonly beforeHeaders?: (req: Request, config: D) => void;
+  /** Content handlers by name, for `SetHandler NAME` / `AddHandler NAME .ext`. */
+  readonly handlers?: Readonly<Record<string, Hook<D>>>;
+  readonly providers?: Providers;
+  /** Modules handler code imports by name (`tsmod/publisher`), loaded on first use. */
+  readonly builtins?: Readonly<Record<string, () => unknown>>;
+  /** What the Request asks of the modules above it (filters, sessions); one module per service. */
+  readonly services?: Partial<RequestServices>;
+  /** Load-time checks of the whole configuration. */
+  readonly check?: (ctx: CheckContext) => void;
+  /**
+   * Once the configuration is loaded, before the first request. What it returns is the module's
+   * state for that configuration (`moduleState(req, module)`): a reload starts the module again
+   * while requests on the old configuration finish with the old state.
+   */
+  readonly start?: (ctx: ModuleContext) => unknown;
+  /** When that configuration retires (after its last request), with the state `start` made. */
+  readonly stop?: (state: any) => void | Promise<void>;
+}
+
+/** A module, as `defineModule` makes it: what `LoadModule` and `startServer({ modules })` take. */
+export interface TsmodModule<D = Record<string, unknown>> extends ModuleSpec<D> {
+  readonly kind: typeof MODULE_KIND;
+}
+
+export const MODULE_KIND = "tsmod-module";
+
+/**
+ * Declares a module: its directives, per-directory config, hooks, handlers, providers. The core's
+ * own features are made with it too.
+ */
+export function defineModule<D = Record<string, unknown>>(spec: ModuleSpec<D>): TsmodModule<D> {
+  if (!/^[A-Za-z][\w.-]*$/.test(spec.name)) throw new TypeError(`defineModule: '${spec.name}' is not a module name (letters, digits, '_', '.', '-')`);
+  for (const d of spec.directives ?? []) {
+    if (typeof d.name !== "string" || typeof d.parse !== "function") throw new TypeError(`defineModule ${spec.name}: a directive needs a name and a parse function`);
+  }
+  return Object.freeze({ ...spec, kind: MODULE_KIND });
+}
+
+export function isModule(value: unknown): value is TsmodModule<unknown> {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === MODULE_KIND;
+}
+
+/** What the module registry asks of the built-in modules (`tsmod`, `tsmod/publisher`, ...). */
+export interface BuiltinTable {
+  has(name: string): boolean;
+  get(name: string): unknown;
+}

@@ -1,0 +1,9 @@
+import { directive } from "../config";
+
+/** `DirectoryIndex disabled` is the empty list. */
+export const DirectoryIndex = directive<string[]>({
+  name: "DirectoryIndex",
+  context: "both",
+  args: [1, Infinity],
+  parse: (names) => (names.length === 1 && names[0].toLowerCase() === "disabled" ? [] : names),
+});
