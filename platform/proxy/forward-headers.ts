@@ -1,4 +1,4 @@
-import type { ProxyReverseRule } from "../config/model";
+import type { ProxyReverseRule } from "../config";
 import { HOP_BY_HOP, connectionTokens } from "../headers";
 import type { Request } from "../request";
 import { joinPath } from "./proxy-route";

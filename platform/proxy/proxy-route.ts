@@ -1,4 +1,4 @@
-import type { DirConfig, ProxyRule } from "../config/model";
+import type { DirConfig, ProxyRule } from "../config";
 
 /** `req.filename` of a proxied request is `proxy:` + the backend URL, as in Apache. */
 export const PROXY_FILENAME_PREFIX = "proxy:";

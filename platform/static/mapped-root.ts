@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { VirtualServer } from "../config/model";
+import type { VirtualServer } from "../config";
 import type { Request } from "../request";
 
 /** The folders a server maps URLs into: DocumentRoot and every Alias/AliasMatch target. */
