@@ -15,15 +15,12 @@ import {
 import { sessionsModule } from "./sessions";
 
 /**
- * The modules handler code reaches by name: `tsmod` itself and the handlers shipped with it
- * (`TsHandler tsmod/publisher`, ...), each loaded on first use.
+ * The handler modules shipped with tsmod, which handler code names (`TsHandler tsmod/publisher`,
+ * ...), each loaded on first use. (`tsmod` itself is the package entry's to give: index.ts.)
  */
 const handlerLibrary = defineModule({
   name: "tsmod_library",
   builtins: {
-    tsmod: () => require("./index"),
-    // The npm package's name: importing it must not load a second copy from node_modules.
-    "tsmod-server": () => require("./index"),
     "tsmod/filters/gzip": () => require("./handlers/filters").gzip,
     "tsmod/psp": () => require("./psp-templates"),
     "tsmod/publisher": () => require("./publisher"),
@@ -39,7 +36,7 @@ export function shippedModules(): TsmodModule<any>[] {
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */
-export function createModuleSet(extra: readonly TsmodModule<any>[] = []): ModuleSet {
+export function shippedModuleSet(extra: readonly TsmodModule<any>[] = []): ModuleSet {
   const names = new Set(extra.map((m) => m.name.toLowerCase()));
   return new ModuleSet([...shippedModules().filter((m) => !names.has(m.name.toLowerCase())), ...extra]);
 }

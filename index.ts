@@ -2,8 +2,8 @@
  * The `tsmod` package: what handler modules import (`import { OK, type Request } from "tsmod"`),
  * what module authors build with (`defineModule`), and what embedders use to run a server.
  */
-import { cliMain, TsmodServer, type Request, type ServerOptions, type TsmodModule } from "./platform";
-import { createModuleSet } from "./builtins";
+import { cliMain, defineModule, TsmodServer, type ModuleSet, type Request, type ServerOptions, type TsmodModule } from "./platform";
+import { shippedModuleSet } from "./builtins";
 
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
@@ -14,7 +14,22 @@ export { defineModule, directive, appendList, mergeMaps, flagArg, intArg, second
 export type { TsmodModule, ModuleSpec, Hook, HookSpec, HookPhase, ModuleContext, CheckContext, DirectiveSpec, DirectiveContext, Where, MaybePromise } from "./platform";
 export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
-export { shippedModules, createModuleSet } from "./builtins";
+export { shippedModules } from "./builtins";
+
+/** `tsmod` as handler code and modules import it: this package's own exports, never a second copy. */
+const packageApi = defineModule({
+  name: "tsmod_api",
+  builtins: {
+    tsmod: () => module.exports,
+    // The npm package's name: importing it must not load a second copy from node_modules.
+    "tsmod-server": () => module.exports,
+  },
+});
+
+/** The shipped modules, the package API and `extra` (one with a shipped module's name replaces it). */
+export function createModuleSet(extra: readonly TsmodModule<any>[] = []): ModuleSet {
+  return shippedModuleSet([packageApi, ...extra]);
+}
 
 /** A phase handler: returns OK, DECLINED, DONE or an HTTP status (or throws ServerReturn). */
 export type Handler = (req: Request) => number | Promise<number>;

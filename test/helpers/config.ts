@@ -1,5 +1,5 @@
 import { ConfigErrors } from "../../platform/errors";
-import { createModuleSet } from "../../builtins";
+import { createModuleSet } from "../../index";
 import type { CoreServer } from "../../platform/core";
 import { filtersModule, proxyModule, tsHandlersModule } from "../../platform";
 import { loadSiteConfig, Plan, type ServerPlans, type SiteConfig } from "../../platform/module";

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createModuleSet } from "../../builtins";
+import { createModuleSet } from "../../index";
 import { ServerReturn } from "../../index";
 import { ModuleRegistry } from "../../platform/loader";
 import { writeTree } from "../helpers/site";

@@ -174,7 +174,7 @@ function problem(outcome: { ok: true } | { ok: false; configErrors?: string[]; t
 const LOADER = `
 const fs = require("node:fs");
 const { loadSiteConfig } = require(process.argv[1] + "/platform/module/index.js");
-const { createModuleSet } = require(process.argv[1] + "/builtins.js");
+const { createModuleSet } = require(process.argv[1] + "/index.js");
 const { ConfigErrors } = require(process.argv[1] + "/platform/errors.js");
 const modules = createModuleSet();
 process.on("message", ({ file, text }) => {
