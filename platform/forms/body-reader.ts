@@ -1,4 +1,3 @@
-import { bodyConsumed } from "../release-buffers";
 import { abortedBody, malformedForm } from "./form-errors";
 import { FormLimitError } from "./limits";
 
@@ -54,7 +53,6 @@ export function readBody(
       if (contentLength !== undefined && received > contentLength) {
         return settle(malformedForm(`the request body is longer than its Content-Length (${contentLength})`));
       }
-      bodyConsumed(received - bytes.length, received);
       let pending: void | Promise<void>;
       try {
         pending = sink(bytes);
