@@ -13,7 +13,6 @@ import type { Refusal } from "./refusal";
 import { nodeParserLimits } from "./request-limits";
 import { Site, type SiteOptions } from "./site";
 import { describeStray, guardProcess, type StrayOrigin, type StraySource } from "./stray-errors";
-import { holdTickShape } from "./tick-shape";
 
 export interface ServerOptions extends Omit<SiteOptions, "builtins"> {
   readonly builtins: ReadonlyMap<string, unknown>;
@@ -82,8 +81,6 @@ export class TsmodServer {
 
   /** Loads the configuration (throws `ConfigErrors`; `config` when the caller loaded it) and starts listening. */
   static async start(configFile: string, options: ServerOptions, config?: ServerConfig): Promise<TsmodServer> {
-    // Before anything compiles: see tick-shape.ts.
-    holdTickShape();
     const server = new TsmodServer(configFile, options, config ?? loadServerConfig(configFile, options));
     // Before the imports: their functions may leave work behind that fails later.
     if (options.ownsProcess) guardProcess((err, origin, fatal) => server.logStrayError(err, origin, fatal), () => server.site.errorLog.close());
