@@ -58,7 +58,7 @@ export class PSP {
   }
 
   /**
-   * `run()` with the vars given to the constructor, and without a promise when the page
+   * @internal `run()` with the vars given to the constructor, and without a promise when the page
    * renders at once and its output only buffers: the built-in handler's path.
    */
   start(vars: PSPVars = this.vars): Promise<void> | void {

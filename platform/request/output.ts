@@ -11,12 +11,12 @@ export interface ResponseHead {
   statusLine: string | null;
   contentType: string | null;
   readonly headersOut: Table;
-  /** `errHeadersOut` when it exists: null when nothing was ever set in it. */
+  /** @internal `errHeadersOut` when it exists: null when nothing was ever set in it. */
   readonly _errHeaders: Table | null;
   readonly headerOnly: boolean;
-  /** Called once, just before the status line goes out (no-cache, validators, ...). */
+  /** @internal called once, just before the status line goes out (no-cache, validators, ...). */
   prepareHeaders(): void;
-  /** Called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
+  /** @internal called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
   startOutputFilters(sink: FilterTarget, onFailure: (error: Error) => void): FilterChain | null;
   logError(message: string, level?: number): void;
 }
