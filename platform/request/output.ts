@@ -4,6 +4,7 @@ import { ErrorCode, TsmodError } from "../errors";
 import type { FilterChain, FilterTarget } from "../filters";
 import type { Table } from "../table";
 import { describeBadHead } from "./bad-head";
+import type { MaybePromise } from "../maybe-promise";
 
 /** What the output needs from the request whose headers it sends. */
 export interface ResponseHead {
@@ -193,7 +194,7 @@ export class Output {
    * when none apply, else (starting the chain) once every filter has decided. A boolean when
    * there is nothing to wait for.
    */
-  filtersChangeBody(): boolean | Promise<boolean> {
+  filtersChangeBody(): MaybePromise<boolean> {
     const chain = this.filters();
     return chain !== null && chain.changesBody();
   }

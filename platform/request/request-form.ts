@@ -8,6 +8,7 @@ import { DEFAULT_FORM_LIMITS, parseForm, parseQueryForm, type FieldStorage, type
 import { bodyDeadline } from "./body-deadline";
 import { bodyLimit } from "./body-limit";
 import type { Request } from "./request";
+import type { MaybePromise } from "../maybe-promise";
 
 /** `TsOption tsmod.form.*` keys and the limits they set. */
 const LIMIT_OPTIONS: Array<[string, keyof FormLimits]> = [
@@ -51,7 +52,7 @@ export function formSettings(dir: DirConfig, bodyLimit: number): FormSettings {
  * `req.form()` without a promise when there is nothing to wait for (a GET or HEAD form), so
  * built-in handlers that need the fields can stay synchronous. Parsed once per request.
  */
-export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
+export function readForm(req: Request): MaybePromise<FieldStorage> {
   const s = req._state;
   return (s.form ??= parseRequestForm(req, bodyLimit(s.dir)));
 }
@@ -62,7 +63,7 @@ export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
  * (`RequestReadTimeout`) or stalls for `Timeout` answers 408. A GET or HEAD form is returned
  * as it is, without a promise.
  */
-function parseRequestForm(req: Request, bodyLimit: number): FieldStorage | Promise<FieldStorage> {
+function parseRequestForm(req: Request, bodyLimit: number): MaybePromise<FieldStorage> {
   try {
     const body = req._state.body;
     if (body && body.bytesRead > 0) {
