@@ -7,8 +7,7 @@
  * the size before it, so the upload's own share shows), and the process's high-water mark
  * over its whole life (VmHWM, Linux only); once for a server that has just started, once for
  * one in service (see `measure`). The ArrayBuffer peak is most of that share: node:http
- * hands each body chunk over in a buffer of its own, freed only by V8's next young-generation GC,
- * which tsmod runs after every 8 MiB of body (platform/release-buffers.ts).
+ * hands each body chunk over in a buffer of its own, freed when V8 next collects garbage.
  */
 const fs = require("node:fs");
 const http = require("node:http");

@@ -68,7 +68,7 @@ export class Table implements Iterable<[string, string]> {
     return [...this].map(([, v]) => v);
   }
 
-  /** Appends every (name, value) pair to `flat` as two items: the list `writeHead` takes. */
+  /** @internal Appends every (name, value) pair to `flat` as two items: the list `writeHead` takes. */
   appendPairs(flat: string[]): void {
     for (const e of this.entries.values()) for (const v of e.values) flat.push(e.name, v);
   }

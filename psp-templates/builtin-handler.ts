@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { HTTP_NOT_FOUND, readForm, type Request } from "../platform";
+import { HTTP_NOT_FOUND, readForm, type Request, type MaybePromise } from "../platform";
 import { pspHandler } from "./psp-handler";
 import type { PSPRequest } from "./psp-request";
 
@@ -8,7 +8,7 @@ import type { PSPRequest } from "./psp-request";
  * DocumentRoot (or the page's own folder when the page lies outside it, e.g. under an Alias).
  * A GET page's form is at hand at once, so a page that awaits nothing answers without a promise.
  */
-export function handler(req: Request): number | Promise<number> {
+export function handler(req: Request): MaybePromise<number> {
   const filename = req.filename;
   if (!filename) return HTTP_NOT_FOUND;
   const docroot = req.documentRoot();

@@ -1,5 +1,5 @@
 import * as vm from "node:vm";
-import { ErrorCode } from "../platform";
+import { ErrorCode, type MaybePromise } from "../platform";
 import { type GeneratedBody, generateBody } from "./code-generator";
 import type { EtaOutput } from "./eta-engine";
 import { codeFacts } from "./code-facts";
@@ -21,7 +21,7 @@ export type PageFunction = (
   form: unknown,
   session: unknown,
   vars: Record<string, unknown>,
-) => Promise<void> | void;
+) => MaybePromise<void>;
 
 /** Different var-name sets per page are rare; the bound only guards against callers that vary them. */
 const MAX_FUNCTIONS_PER_TEMPLATE = 16;

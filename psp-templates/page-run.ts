@@ -9,6 +9,7 @@ import {
   isBufferedWrite,
   isServerReturn,
   isThenable,
+  type MaybePromise,
 } from "../platform";
 import { isBindableName } from "./bindable-names";
 import { BUILTIN_NAMES, type CompiledTemplate } from "./compiled-template";
@@ -66,8 +67,8 @@ export class PageRun {
    * A page that waits for nothing (compiled, no `await`, its form at hand) renders without a
    * promise; this never throws, a failure comes as a rejected promise.
    */
-  execute(source: TemplateSource, vars: PSPVars): Promise<void> | void {
-    let rendering: Promise<void> | void;
+  execute(source: TemplateSource, vars: PSPVars): MaybePromise<void> {
+    let rendering: MaybePromise<void>;
     try {
       rendering = this.renderPage(source, vars);
     } catch (err) {
@@ -100,7 +101,7 @@ export class PageRun {
    * Hands the complete output to the sink without forcing it out: small pages keep a
    * Content-Length. No promise when the sink only buffered it.
    */
-  finish(): Promise<void> | void {
+  finish(): MaybePromise<void> {
     if (!this.options.writes) return;
     const written = this.send();
     if (!isBufferedWrite(written)) return written;
@@ -158,7 +159,7 @@ export class PageRun {
     ));
   }
 
-  private send(): Promise<void> | void {
+  private send(): MaybePromise<void> {
     const output = this.takeOutput();
     if (output) return this.req.write(output);
   }
@@ -173,7 +174,7 @@ export class PageRun {
    * A compiled page that awaits nothing, with its form and session at hand, runs to its end
    * without a promise.
    */
-  private renderPage(source: TemplateSource, vars: PSPVars): Promise<void> | void {
+  private renderPage(source: TemplateSource, vars: PSPVars): MaybePromise<void> {
     const { cache, root, checkChanges } = this.options;
     const request = { source, root, checkChanges };
     const template = cache.fresh(request);
@@ -181,7 +182,7 @@ export class PageRun {
     return cache.get(request).then((loaded) => this.renderTemplate(loaded, source, vars));
   }
 
-  private renderTemplate(template: CompiledTemplate, source: TemplateSource, vars: PSPVars): Promise<void> | void {
+  private renderTemplate(template: CompiledTemplate, source: TemplateSource, vars: PSPVars): MaybePromise<void> {
     const uses = template.uses;
     const req = "req" in vars ? vars.req : uses.has("req") ? this.request : undefined;
     const psp = "psp" in vars ? vars.psp : uses.has("psp") ? new PSPInterface(this, pageDir(source), vars) : undefined;
@@ -198,7 +199,7 @@ export class PageRun {
     return this.call(template, req, psp, form, session, vars);
   }
 
-  private call(template: CompiledTemplate, req: unknown, psp: unknown, form: unknown, session: unknown, vars: PSPVars): Promise<void> | void {
+  private call(template: CompiledTemplate, req: unknown, psp: unknown, form: unknown, session: unknown, vars: PSPVars): MaybePromise<void> {
     try {
       const running = template.functionFor(bindableVarNames(vars))(this.out, req, psp, form, session, vars);
       if (running) {
@@ -212,7 +213,7 @@ export class PageRun {
   }
 
   /** Saves the session the page used, if it did. */
-  private saveSession(): Promise<void> | void {
+  private saveSession(): MaybePromise<void> {
     if (this.session) return this.saveUsedSession();
   }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, HTTP_NOT_FOUND, OK } from "../platform";
+import { ErrorCode, HTTP_NOT_FOUND, OK, type MaybePromise } from "../platform";
 import { PSP, PSP_CONTENT_TYPE, type PSPOptions } from "./psp";
 import { PSPError } from "./psp-error";
 import type { LazyProvider, PSPRequest } from "./psp-request";
@@ -21,7 +21,7 @@ export interface PSPHandlerOptions {
  * The `.psp` content handler (mod_python's `psp.handler`): renders `req.filename`. A page that
  * renders at once answers without a promise.
  */
-export function pspHandler(req: PSPRequest, options: PSPHandlerOptions = {}): number | Promise<number> {
+export function pspHandler(req: PSPRequest, options: PSPHandlerOptions = {}): MaybePromise<number> {
   const checkChanges = options.autoReload ?? true;
   req.contentType = PSP_CONTENT_TYPE;
   try {

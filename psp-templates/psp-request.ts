@@ -1,3 +1,5 @@
+import type { MaybePromise } from "../platform";
+
 /**
  * What the PSP engine needs from a request. tsmod's Request satisfies it; so does any object
  * a test or another front end builds, which keeps the engine independent of the server core.
@@ -11,8 +13,8 @@ export interface PSPRequest {
   /** Receives `Location` from `psp.redirect`. */
   readonly headersOut: { set(name: string, value: string): unknown };
   /** Called with the page's output once it is complete (or at each `req.flush()` in the page). */
-  write(data: string): Promise<void> | void;
-  flush?(): Promise<void> | void;
+  write(data: string): MaybePromise<void>;
+  flush?(): MaybePromise<void>;
   /** Default `form` provider when none is given: the request's parsed fields. */
   form?(): unknown;
   /** Default `session` provider when none is given. */

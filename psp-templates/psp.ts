@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { ErrorCode, TsmodError } from "../platform";
+import { ErrorCode, TsmodError, andThen, type MaybePromise } from "../platform";
 import { PageRun, type PSPVars } from "./page-run";
 import type { LazyProvider, PSPRequest } from "./psp-request";
 import { PSPCache, defaultPSPCache } from "./template-cache";
@@ -58,14 +58,13 @@ export class PSP {
   }
 
   /**
-   * `run()` with the vars given to the constructor, and without a promise when the page
+   * @internal `run()` with the vars given to the constructor, and without a promise when the page
    * renders at once and its output only buffers: the built-in handler's path.
    */
-  start(vars: PSPVars = this.vars): Promise<void> | void {
+  start(vars: PSPVars = this.vars): MaybePromise<void> {
     this.req.contentType ??= PSP_CONTENT_TYPE;
     const run = this.newRun(true);
-    const executing = run.execute(this.source, vars);
-    return executing ? executing.then(() => run.finish()) : run.finish();
+    return andThen(run.execute(this.source, vars), () => run.finish());
   }
 
   /** mod_python's name for `run`. */

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { ErrorCode, HTTP_FORBIDDEN, HTTP_UNAUTHORIZED, ServerReturn, TsmodError, parseBasicAuth, type Request } from "../platform";
+import { ErrorCode, HTTP_FORBIDDEN, HTTP_UNAUTHORIZED, ServerReturn, TsmodError, parseBasicAuth, type Request, type MaybePromise } from "../platform";
 import { builtinTag, isPlainObject, lookupMember } from "./value-kinds";
 
 /** mod_python's default realm for the publisher's own challenge. */
@@ -35,7 +35,7 @@ export function hookOf(holder: unknown, name: string, isModule = false): unknown
  * users or a constant. Failing `__auth__` answers 401 with a Basic challenge, failing
  * `__access__` 403, a malformed Basic header 400. A hook that passes sets `req.user`.
  */
-export function checkAuth(req: Request, holder: unknown, isModule: boolean, state: AuthState): Promise<void> | undefined {
+export function checkAuth(req: Request, holder: unknown, isModule: boolean, state: AuthState): MaybePromise<void> {
   const realm = hookOf(holder, "__auth_realm__", isModule);
   if (realm !== undefined) state.realm = String(realm);
   const auth = hookOf(holder, "__auth__", isModule);

@@ -1,4 +1,4 @@
-import { OK, isThenable, readForm, type FieldStorage, type Request } from "../platform";
+import { OK, andThen, readForm, type FieldStorage, type MaybePromise, type Request } from "../platform";
 import { bindArguments } from "./bind-arguments";
 import { locateModule, type ModuleTarget } from "./locate-module";
 import { checkMethod } from "./methods";
@@ -14,31 +14,25 @@ import { sourceFacts, type SourceFacts } from "./source-facts";
  * Nothing is awaited that need not be: a GET of a function that answers at once, with no
  * auth hook that waits, is answered without a promise.
  */
-export function handler(req: Request): number | Promise<number> {
+export function handler(req: Request): MaybePromise<number> {
   const target = locateModule(req);
   const exports = req.importModule(target.file);
   const facts = sourceFacts(exports, target.file);
-  const resolved = resolveTarget(req, exports, facts, target);
-  if (isThenable(resolved)) return Promise.resolve(resolved).then((t) => callTarget(req, target, facts, t));
-  return callTarget(req, target, facts, resolved);
+  return andThen(resolveTarget(req, exports, facts, target), (t) => callTarget(req, target, facts, t));
 }
 
-function callTarget(req: Request, target: ModuleTarget, facts: SourceFacts, { fn, self, methods }: Target): number | Promise<number> {
+function callTarget(req: Request, target: ModuleTarget, facts: SourceFacts, { fn, self, methods }: Target): MaybePromise<number> {
   checkMethod(req, methods);
   const signature = signatureOf(fn, facts);
-  const form = signature.usesForm ? readForm(req) : null;
-  if (isThenable(form)) return Promise.resolve(form).then((fields) => call(req, target, signature, fields, fn, self));
-  return call(req, target, signature, form, fn, self);
+  return andThen(signature.usesForm ? readForm(req) : null, (form) => call(req, target, signature, form, fn, self));
 }
 
-function call(req: Request, target: ModuleTarget, signature: Signature, form: FieldStorage | null, fn: Function, self: unknown): number | Promise<number> {
+function call(req: Request, target: ModuleTarget, signature: Signature, form: FieldStorage | null, fn: Function, self: unknown): MaybePromise<number> {
   const args = bindArguments(signature.params, form, req, target);
-  const result: unknown = fn.apply(self, args);
-  if (isThenable(result)) return Promise.resolve(result).then((value) => send(req, value));
-  return send(req, result);
+  // What the published function returns: any value, or a promise (maybe another realm's) of one.
+  return andThen<unknown, number>(fn.apply(self, args), (value) => send(req, value));
 }
 
-function send(req: Request, result: unknown): number | Promise<number> {
-  const sending = sendResult(req, result);
-  return sending ? sending.then(() => OK) : OK;
+function send(req: Request, result: unknown): MaybePromise<number> {
+  return andThen(sendResult(req, result), () => OK);
 }

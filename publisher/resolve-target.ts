@@ -1,4 +1,4 @@
-import type { Request } from "../platform";
+import { andThen, type MaybePromise, type Request } from "../platform";
 import { checkAuth, newAuthState, type AuthState } from "./auth-hooks";
 import type { ModuleTarget } from "./locate-module";
 import { declaredMethods } from "./methods";
@@ -25,7 +25,7 @@ interface Walk {
  * step passes the security rules, then the auth hooks of what it reached (the module's
  * first). The innermost `__methods__` on the way wins. Without hooks that wait, no promise.
  */
-export function resolveTarget(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget): Target | Promise<Target> {
+export function resolveTarget(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget): MaybePromise<Target> {
   const auth = newAuthState();
   const walk: Walk = { value: exports, container: undefined, methods: declaredMethods(exports, true) };
   const moduleHooks = checkAuth(req, exports, true, auth);
@@ -33,7 +33,7 @@ export function resolveTarget(req: Request, exports: Record<string, unknown>, fa
   return walkFrom(req, exports, facts, target, auth, walk, 0);
 }
 
-function walkFrom(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget, auth: AuthState, walk: Walk, first: number): Target | Promise<Target> {
+function walkFrom(req: Request, exports: Record<string, unknown>, facts: SourceFacts, target: ModuleTarget, auth: AuthState, walk: Walk, first: number): MaybePromise<Target> {
   const { names } = target;
   for (let i = first; i < names.length; i++) {
     const name = names[i];
@@ -60,5 +60,5 @@ function walkFrom(req: Request, exports: Record<string, unknown>, facts: SourceF
   enforce(req, "publish", callable.fn, () => `${target.label}: ${names.join("/")}/__call__`);
   const hooks = checkAuth(req, callable.fn, false, auth);
   const reached: Target = { fn: callable.fn, self: walk.value, methods: declaredMethods(callable.fn, false) ?? walk.methods };
-  return hooks ? hooks.then(() => reached) : reached;
+  return andThen(hooks, () => reached);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, TsmodError, isBufferedWrite, type Request } from "../platform";
+import { ErrorCode, TsmodError, isBufferedWrite, type Request, type MaybePromise } from "../platform";
 import { builtinTag } from "./value-kinds";
 
 const HTML = "text/html; charset=utf-8";
@@ -21,7 +21,7 @@ function looksLikeHtml(text: string): boolean {
  * and `null` as nothing more than what the function wrote, anything else as JSON. A type
  * the function set in `req.contentType` is kept. HEAD gets the headers only.
  */
-export function sendResult(req: Request, result: unknown): Promise<void> | void {
+export function sendResult(req: Request, result: unknown): MaybePromise<void> {
   if (result === undefined || result === null) return;
   if (typeof result === "string") {
     req.contentType ??= looksLikeHtml(result) ? HTML : TEXT;
@@ -41,7 +41,7 @@ export function sendResult(req: Request, result: unknown): Promise<void> | void 
 }
 
 /** Writes the body unless the request is HEAD; a promise only when the write must be waited for. */
-function send(req: Request, body: string | Uint8Array): Promise<void> | void {
+function send(req: Request, body: string | Uint8Array): MaybePromise<void> {
   if (req.headerOnly) return;
   const written = req.write(body);
   if (!isBufferedWrite(written)) return written;

@@ -1,6 +1,6 @@
-import { bodyConsumed } from "../release-buffers";
 import { abortedBody, malformedForm } from "./form-errors";
 import { FormLimitError } from "./limits";
+import type { MaybePromise } from "../maybe-promise";
 
 export interface ReadBodyOptions {
   maxBodySize: number;
@@ -21,7 +21,7 @@ export interface ReadBodyOptions {
  */
 export function readBody(
   body: NodeJS.ReadableStream,
-  sink: (chunk: Buffer) => void | Promise<void>,
+  sink: (chunk: Buffer) => MaybePromise<void>,
   options: ReadBodyOptions,
 ): Promise<void> {
   const { maxBodySize, contentLength, signal } = options;
@@ -54,8 +54,7 @@ export function readBody(
       if (contentLength !== undefined && received > contentLength) {
         return settle(malformedForm(`the request body is longer than its Content-Length (${contentLength})`));
       }
-      bodyConsumed(received - bytes.length, received);
-      let pending: void | Promise<void>;
+      let pending: MaybePromise<void>;
       try {
         pending = sink(bytes);
       } catch (err) {

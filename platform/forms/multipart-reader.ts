@@ -9,6 +9,7 @@ import { type FormLimits, FormLimitError } from "./limits";
 import { PartHeaderSniffer } from "./part-header-sniffer";
 import type { RawEntry } from "./raw-entry";
 import { removeFiles, type Spool, spoolToTempFile } from "./temp-file";
+import type { MaybePromise } from "../maybe-promise";
 
 export interface MultipartOptions {
   tmpDir: string;
@@ -105,7 +106,7 @@ export async function readMultipart(
   options.signal?.addEventListener("abort", onAbort);
 
   // The epilogue is read (it counts towards the limits and the Content-Length) but not parsed.
-  const sink = (chunk: Buffer): Promise<void> | void => {
+  const sink = (chunk: Buffer): MaybePromise<void> => {
     const formBytes = sniffer.push(chunk);
     if (formBytes === 0) return;
     const written = parser.write(formBytes === chunk.length ? chunk : chunk.subarray(0, formBytes));

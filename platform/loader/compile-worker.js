@@ -9,7 +9,6 @@
 "use strict";
 const path = require("node:path");
 const { workerData } = require("node:worker_threads");
-const { keepExportsFast } = require("./fast-exports");
 
 /** @type {{ port: import("node:worker_threads").MessagePort, signal: Int32Array }} */
 const { port, signal } = workerData;
@@ -61,7 +60,6 @@ function transpile(t, filename, source) {
       inlineSources: true,
       allowJs: true,
     },
-    transformers: { after: [keepExportsFast(t)] },
   });
   const errors = (out.diagnostics ?? []).filter((d) => d.category === t.DiagnosticCategory.Error);
   if (errors.length) {

@@ -3,6 +3,7 @@ import Module, { createRequire } from "node:module";
 import * as path from "node:path";
 import { APLOG_DEBUG, APLOG_ERR, APLOG_INFO } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
+import { isThenable } from "../maybe-promise";
 import { compileModule } from "./compile";
 import { type FileStamp, sameStamp, stampOf } from "./file-stamp";
 import type { FileWatcher } from "./file-watch";
@@ -366,7 +367,7 @@ export class ModuleRegistry {
 function runResident(resident: Resident, exports: Record<string, unknown>): void {
   try {
     const result = resident.onLoad(exports);
-    if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, resident.onError);
+    if (isThenable(result)) result.then(undefined, resident.onError);
   } catch (e) {
     resident.onError(e);
   }

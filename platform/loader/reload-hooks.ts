@@ -1,3 +1,5 @@
+import { isThenable } from "../maybe-promise";
+
 /** How a failing hook is reported: the hook's name and what it threw. */
 export type HookFailure = (hook: string, err: unknown) => void;
 
@@ -24,9 +26,7 @@ function callHook(exports: Record<string, unknown>, name: string, args: unknown[
   if (typeof fn !== "function") return;
   try {
     const result: unknown = fn.apply(exports, args);
-    if (result && typeof (result as Promise<unknown>).then === "function") {
-      (result as Promise<unknown>).then(undefined, (e: unknown) => failed(name, e));
-    }
+    if (isThenable(result)) result.then(undefined, (e: unknown) => failed(name, e));
   } catch (e) {
     failed(name, e);
   }

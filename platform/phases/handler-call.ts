@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { DECLINED, DONE, OK } from "../constants";
 import type { HandlerEntry, PhaseSpec } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
+import { isThenable } from "../maybe-promise";
 import { findHandlerModule, isBuiltinName } from "../loader";
 import type { Request } from "../request";
 
@@ -42,11 +43,6 @@ export function callHandler(req: Request, phase: PhaseSpec, entry: HandlerEntry)
   if (!fn) return SKIPPED;
   const result: unknown = fn(req);
   return isThenable(result) ? Promise.resolve(result).then((r) => checkedResult(r, phase, entry)) : checkedResult(result, phase, entry);
-}
-
-/** A promise or any `then`-able (handler modules may use another realm's promises). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 function checkedResult(result: unknown, phase: PhaseSpec, entry: HandlerEntry): number {

@@ -5,6 +5,6 @@
 export { runRequest, runHooks, hasLateHooks, DEFAULT_HANDLER } from "./request-phases";
 export { runPhase } from "./runner";
 export { reportError } from "./report-error";
-export { describeEntry, isThenable, resolveHandler } from "./handler-call";
+export { describeEntry, resolveHandler } from "./handler-call";
 export { handlerExtension } from "./handler-extension";
 export { checkHandlerEntries } from "./check-handlers";

@@ -1,5 +1,5 @@
 import { DECLINED, HTTP_OK, HTTP_REQUEST_ENTITY_TOO_LARGE, OK } from "../constants";
-import { andThen, type MaybePromise } from "../maybe-promise";
+import { andThen, isThenable, type MaybePromise } from "../maybe-promise";
 import { HOOK_PHASES, type BoundHook, type HookPhase, type Plan, type ServerPlans } from "../module";
 import { rawHeader, type Request } from "../request";
 import { handlerExtension } from "./handler-extension";
@@ -35,7 +35,7 @@ function runFrom(req: Request, phase: HookPhase, first: number, result: number):
     } catch (e) {
       r = reportError(req, `${hook.module} (${phase})`, e);
     }
-    if (r instanceof Promise) {
+    if (isThenable(r)) {
       const at = i;
       const sofar = result;
       return r.then(
@@ -110,7 +110,7 @@ function runSteps(req: Request, server: ServerPlans, isRedirect: boolean, first:
     const step = STEPS[i];
     if (isRedirect && !step.onRedirect) continue;
     const r = step.run(req, server);
-    if (r instanceof Promise) return r.then((v) => (v === NEXT ? runSteps(req, server, isRedirect, i + 1) : v));
+    if (isThenable(r)) return r.then((v) => (v === NEXT ? runSteps(req, server, isRedirect, i + 1) : v));
     if (r !== NEXT) return r;
   }
   return OK;
@@ -177,7 +177,7 @@ function callHandler(req: Request, run: (req: Request, config: unknown) => Maybe
   const config = (req._state.plan as Plan).moduleConfig(module);
   try {
     const r = run(req, config);
-    return r instanceof Promise ? r.catch((e: unknown) => reportError(req, `${module} (handler)`, e)) : r;
+    return isThenable(r) ? Promise.resolve(r).catch((e: unknown) => reportError(req, `${module} (handler)`, e)) : r;
   } catch (e) {
     return reportError(req, `${module} (handler)`, e);
   }

@@ -4,7 +4,6 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { HTTP_BAD_GATEWAY, HTTP_GATEWAY_TIME_OUT, HTTP_REQUEST_ENTITY_TOO_LARGE, HTTP_REQUEST_TIME_OUT } from "../constants";
 import { lazyModule } from "../lazy-module";
-import { bodyConsumed } from "../release-buffers";
 import type { BodyDeadline } from "../request";
 
 const https = lazyModule<typeof Https>("node:https");
@@ -116,7 +115,6 @@ function attempt(input: ExchangeInput): Promise<Exchange & { retry?: boolean }> 
     const limit = input.bodyLimit;
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      bodyConsumed(received - chunk.length, received);
       if (limit > 0 && received > limit) {
         body.unpipe(request);
         fail(HTTP_REQUEST_ENTITY_TOO_LARGE, `request body larger than LimitRequestBody (${limit} bytes)`);

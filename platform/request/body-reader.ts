@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import { ErrorCode, TsmodError } from "../errors";
-import { bodyConsumed } from "../release-buffers";
 import type { BodyDeadline } from "./body-deadline";
 
 /**
@@ -159,7 +158,6 @@ export class BodyReader {
 
   private accept(chunk: Buffer): void {
     this.received += chunk.length;
-    bodyConsumed(this.received - chunk.length, this.received);
     if (this.limit > 0 && this.received > this.limit) {
       this.failure = new TsmodError(ErrorCode.BODY_TOO_LARGE, `request body larger than LimitRequestBody (${this.limit} bytes)`, 413);
       return;

@@ -3,6 +3,7 @@ import { APLOG_ERR } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import type { Table } from "../table";
 import { describeBadHead } from "./bad-head";
+import type { MaybePromise } from "../maybe-promise";
 
 /** Where an output chain writes: the response (through the output's buffer). */
 export interface BodySink {
@@ -28,12 +29,12 @@ export interface ResponseHead {
   statusLine: string | null;
   contentType: string | null;
   readonly headersOut: Table;
-  /** `errHeadersOut` when it exists: null when nothing was ever set in it. */
+  /** @internal `errHeadersOut` when it exists: null when nothing was ever set in it. */
   readonly _errHeaders: Table | null;
   readonly headerOnly: boolean;
-  /** Called once, just before the status line goes out (no-cache, validators, ...). */
+  /** @internal called once, just before the status line goes out (no-cache, validators, ...). */
   prepareHeaders(): void;
-  /** Called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
+  /** @internal called at the first body byte: the output filters' chain writing into `sink`, or null when none apply. */
   startOutputFilters(sink: BodySink, onFailure: (error: Error) => void): OutputChain | null;
   logError(message: string, level?: number): void;
 }
@@ -210,7 +211,7 @@ export class Output {
    * when none apply, else (starting the chain) once every filter has decided. A boolean when
    * there is nothing to wait for.
    */
-  filtersChangeBody(): boolean | Promise<boolean> {
+  filtersChangeBody(): MaybePromise<boolean> {
     const chain = this.filters();
     return chain !== null && chain.changesBody();
   }

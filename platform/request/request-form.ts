@@ -2,12 +2,13 @@ import { ErrorCode, TsmodError } from "../errors";
 import { parseForm, parseQueryForm, type FieldStorage } from "../forms";
 import { bodyDeadline } from "./body-deadline";
 import type { Request } from "./request";
+import type { MaybePromise } from "../maybe-promise";
 
 /**
  * `req.form()` without a promise when there is nothing to wait for (a GET or HEAD form), so
  * built-in handlers that need the fields can stay synchronous. Parsed once per request.
  */
-export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
+export function readForm(req: Request): MaybePromise<FieldStorage> {
   const s = req._state;
   return (s.form ??= parseRequestForm(req));
 }
@@ -18,7 +19,7 @@ export function readForm(req: Request): FieldStorage | Promise<FieldStorage> {
  * (`RequestReadTimeout`) or stalls for `Timeout` answers 408. A GET or HEAD form is returned
  * as it is, without a promise.
  */
-function parseRequestForm(req: Request): FieldStorage | Promise<FieldStorage> {
+function parseRequestForm(req: Request): MaybePromise<FieldStorage> {
   try {
     const body = req._state.body;
     if (body && body.bytesRead > 0) {

@@ -70,6 +70,7 @@ export class TsmodServer {
   private reloading: Promise<boolean> = Promise.resolve(true);
   /** The main server's `RequestReadTimeout header=...` at start (Node's parser applies it). */
   private readonly headerTimeout: HeaderReadTimeout;
+  /** @internal the configuration now serving; swapped by `reload()`. */
   site: Site;
 
   private constructor(
