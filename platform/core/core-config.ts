@@ -7,6 +7,7 @@ import { BoundedMap } from "../bounded-map";
 import { ErrorCode, TsmodError } from "../errors";
 import { DEFAULT_FORM_LIMITS, type FormLimits } from "../forms";
 import * as D from "./directives";
+import { IpList } from "./ip-list";
 
 /** The process-wide settings: only the main server's top level sets them. */
 export class CoreMain {
@@ -47,6 +48,10 @@ export class CoreServer {
   /** Settings written at this server's own level (for `req.server.getConfig()`). */
   readonly settings: ReadonlyMap<string, string>;
   readonly options: ReadonlyMap<string, string>;
+  /** `RemoteIPHeader` (mod_remoteip), or null. */
+  readonly remoteIpHeader: string | null;
+  /** `RemoteIPTrustedProxy`: the peers whose forwarding headers are believed; null: none. */
+  readonly trustedProxies: IpList | null;
   readonly file: string;
   readonly line: number;
 
@@ -73,6 +78,9 @@ export class CoreServer {
     this.logLevel = v.get(D.LogLevel) ?? APLOG_WARNING;
     this.settings = settingsTable(v);
     this.options = v.get(D.TsOption) ?? new Map();
+    this.remoteIpHeader = v.get(D.RemoteIPHeader) ?? null;
+    const proxies = v.get(D.RemoteIPTrustedProxy);
+    this.trustedProxies = proxies ? new IpList(proxies) : null;
     this.file = parsed.file;
     this.line = parsed.line;
   }

@@ -141,6 +141,25 @@ export const RequestReadTimeout = directive<ReadTimeouts>({
   merge: (a, b) => ({ ...a, ...b }),
 });
 
+/** mod_remoteip: the header a trusted proxy puts the client's address in (e.g. X-Forwarded-For). */
+export const RemoteIPHeader = oneArg("RemoteIPHeader", "server", (name) => {
+  if (!/^[A-Za-z0-9-]+$/.test(name)) throw new Error(`'${name}' is not a header name`);
+  return name;
+});
+
+/** mod_remoteip: proxies (addresses or CIDR ranges) whose forwarding headers are believed. */
+export const RemoteIPTrustedProxy = directive<string[]>({
+  name: "RemoteIPTrustedProxy",
+  context: "server",
+  args: [1, Infinity],
+  parse(specs) {
+    const bad = specs.find((spec) => !validIpSpec(spec));
+    if (bad) throw new Error(`'${bad}' is not an address, a network prefix or a CIDR range`);
+    return specs;
+  },
+  combine: appendList,
+});
+
 // ---- per directory ----
 
 export const Options = directive<Map<string, boolean>>({
@@ -297,6 +316,7 @@ export const CORE_DIRECTIVES: readonly DirectiveSpec<any>[] = [
   Listen, Workers, StartServers, GracefulShutdownTimeout, TsImport,
   ServerName, ServerAlias, ServerAdmin, DocumentRoot, Timeout, KeepAliveTimeout,
   LimitRequestFields, LimitRequestFieldSize, LimitRequestLine, RequestReadTimeout, ErrorLog, LogLevel,
+  RemoteIPHeader, RemoteIPTrustedProxy,
   Options, SetHandler, AddHandler, RemoveHandler, ErrorDocument, LimitRequestBody, AuthType, AuthName, Require,
   TsOption, TsDebug, TsAutoReload, TsPath, TsInterpreter,
 ];

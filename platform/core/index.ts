@@ -9,3 +9,4 @@ export { handlerEntry, parseHandlerSpec, type HandlerEntry } from "./handler-ent
 export type { PlanView } from "./plan-view";
 export { PHASES, PHASE_DIRECTIVES, phaseByDirective, type PhaseSpec, type PhaseName } from "./ts-phases";
 export { isHtFile } from "./ht-files";
+export { IpList } from "./ip-list";

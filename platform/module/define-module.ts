@@ -135,6 +135,27 @@ export function isModule(value: unknown): value is TsmodModule<unknown> {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === MODULE_KIND;
 }
 
+/** What an authentication provider answers for a user name and password (Apache's authn_status). */
+export type AuthResult = "granted" | "denied" | "unknown";
+
+/**
+ * Provider kind `auth`: a source of users that `AuthBasicProvider` / `AuthFormProvider` name
+ * (Apache's authn providers: `file`, `tsmod`, or a module's own). Providers are asked in the
+ * configured order; "unknown" passes the user to the next one.
+ */
+export interface AuthProvider {
+  /** "denied": wrong password or a disabled user; "unknown": no such user here. */
+  checkPassword(req: Request, user: string, password: string): Promise<AuthResult>;
+  /** The user's groups for `Require group`; undefined: this provider knows no groups. */
+  groups?(req: Request, user: string): Promise<readonly string[] | undefined>;
+}
+
+/**
+ * `req.notes` key under which the authentication that set `req.user` records the provider's
+ * name, so `Require group` asks that provider for the user's groups (Apache's AUTHN_PROVIDER_NAME_NOTE).
+ */
+export const AUTHN_PROVIDER_NOTE = "authn-provider";
+
 /** What the module registry asks of the built-in modules (`tsmod`, `tsmod/publisher`, ...). */
 export interface BuiltinTable {
   has(name: string): boolean;
