@@ -90,3 +90,13 @@ export const ProxyTimeout = directive<number>({
     return n;
   },
 });
+
+/** The proxy module's configuration for a plan. */
+export interface ProxyConfig {
+  /** Longest prefix first, so `ProxyPass /app/static !` beats `ProxyPass /app ...` in any order. */
+  readonly rules: readonly ProxyRule[];
+  readonly reverse: ReadonlyMap<string, ProxyReverseRule>;
+  readonly preserveHost: boolean;
+  /** Seconds; undefined: the server's `Timeout`. */
+  readonly timeout: number | undefined;
+}

@@ -1,17 +1,9 @@
 import { DECLINED, OK } from "../constants";
 import { HOOK_FIRST, defineModule } from "../module";
-import { ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyReverseRule, type ProxyRule } from "./directives";
+import { ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyConfig } from "./directives";
 import { proxyRequest } from "./proxy-request";
 import { PROXY_HANDLER, proxyFilename } from "./proxy-route";
 
-export interface ProxyConfig {
-  /** Longest prefix first, so `ProxyPass /app/static !` beats `ProxyPass /app ...` in any order. */
-  readonly rules: readonly ProxyRule[];
-  readonly reverse: ReadonlyMap<string, ProxyReverseRule>;
-  readonly preserveHost: boolean;
-  /** Seconds; undefined: the server's `Timeout`. */
-  readonly timeout: number | undefined;
-}
 
 /**
  * mod_proxy and mod_proxy_http/wstunnel: `ProxyPass` sends a URL space to a backend, after every

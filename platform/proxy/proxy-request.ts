@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR, OK } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import { bodyDeadline, type Request } from "../request";
-import type { ProxyConfig } from "./proxy-module";
+import type { ProxyConfig } from "./directives";
 import { exchange, type Exchange } from "./backend-exchange";
 import { backendRequestHeaders, copyResponseHeaders } from "./forward-headers";
 import { PROXY_FILENAME_PREFIX } from "./proxy-route";

@@ -5,7 +5,7 @@ import { serveDirectory } from "./directory-response";
 import { serveFile } from "./file-response";
 import { leavesRoot } from "./mapped-root";
 import { isHandlerSource, isHtFile } from "./protected-files";
-import type { StaticConfig } from "./static-module";
+import type { StaticConfig } from "./directives";
 
 /**
  * Apache's default handler: serves the file or folder a request mapped to, if it is

@@ -7,3 +7,8 @@ export const DirectoryIndex = directive<string[]>({
   args: [1, Infinity],
   parse: (names) => (names.length === 1 && names[0].toLowerCase() === "disabled" ? [] : names),
 });
+
+export interface StaticConfig {
+  /** `DirectoryIndex` names, tried in order. */
+  readonly directoryIndex: readonly string[];
+}

@@ -1,3 +1,4 @@
 /** Apache's default handler (static files and folders) as a module. */
-export { staticModule, type StaticConfig } from "./static-module";
+export { staticModule } from "./static-module";
+export type { StaticConfig } from "./directives";
 export { parseRange, type ByteRange } from "./byte-ranges";

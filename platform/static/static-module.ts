@@ -1,12 +1,7 @@
 import { defineModule, type TsmodModule } from "../module";
 import { DEFAULT_HANDLER } from "../phases";
 import { defaultHandler } from "./default-handler";
-import { DirectoryIndex } from "./directives";
-
-export interface StaticConfig {
-  /** `DirectoryIndex` names, tried in order. */
-  readonly directoryIndex: readonly string[];
-}
+import { DirectoryIndex, type StaticConfig } from "./directives";
 
 /**
  * Apache's default handler with mod_dir and mod_autoindex: files (ranges, validators), folders
