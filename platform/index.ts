@@ -6,7 +6,7 @@ export { Request, Output, ServerInfo, isBufferedWrite, readForm, redirect, parse
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { directive, appendList, mergeMaps, flagArg, intArg, secondsArg, parseConfig, ConfigValues, type DirectiveSpec, type DirectiveContext, type Where, type ParsedConfig } from "./config";
 export { CoreDir, CoreServer, CoreMain, PHASES, type PhaseSpec } from "./core";
-export { defineModule, isModule, ModuleSet, AUTHN_PROVIDER_NOTE, loadSiteConfig, configOf, moduleState, HOOK_FIRST, HOOK_MIDDLE, HOOK_LAST, type TsmodModule, type ModuleSpec, type Hook, type HookSpec, type HookPhase, type ModuleContext, type CheckContext, type SiteConfig, type AuthProvider, type AuthResult } from "./module";
+export { defineModule, isModule, ModuleSet, AUTHN_PROVIDER_NOTE, loadSiteConfig, configOf, moduleState, serverConfigOf, HOOK_FIRST, HOOK_MIDDLE, HOOK_LAST, type TsmodModule, type ModuleSpec, type Hook, type HookSpec, type HookPhase, type ModuleContext, type CheckContext, type SiteConfig, type AuthProvider, type AuthResult } from "./module";
 export { runHooks } from "./phases";
 export { andThen, isThenable, type MaybePromise } from "./maybe-promise";
 export { MODULE_EXTENSIONS, resolveImport } from "./loader";

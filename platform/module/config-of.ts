@@ -11,3 +11,8 @@ export function configOf<D>(req: Request, module: TsmodModule<D>): D {
 export function moduleState<S>(req: Request, module: TsmodModule<any>): S {
   return (req._state.plan as Plan).modules.stateOf<S>(module);
 }
+
+/** A module's per-server config for the (virtual) server the request is for. */
+export function serverConfigOf<S>(req: Request, module: TsmodModule<any>): S {
+  return (req._state.plan as Plan).serverConfig<S>(module);
+}

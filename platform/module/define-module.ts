@@ -90,6 +90,11 @@ export interface ModuleSpec<D> {
    * plan. Without it the config is an object of the module's directive values by name.
    */
   readonly dirConfig?: (values: ConfigValues, core: CoreDir) => D;
+  /**
+   * The module's per-server config (Apache's create_server_config), from a (virtual) server's
+   * top-level values, worked out once per load; `serverConfigOf(req, module)` reads it.
+   */
+  readonly serverConfig?: (values: ConfigValues, server: CoreServer) => unknown;
   readonly hooks?: { readonly [P in HookPhase]?: HookDeclaration<D> };
   /** Just before a response head goes out (mod_headers' `Header` rules, ...). */
   readonly beforeHeaders?: (req: Request, config: D) => void;

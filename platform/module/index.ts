@@ -7,4 +7,4 @@ export type { TsmodModule, ModuleSpec, Hook, HookSpec, HookPhase, HookResult, Ho
 export { ModuleSet, type ContentHandler } from "./module-set";
 export { Plan, type BoundHook } from "./plan";
 export { loadSiteConfig, type SiteConfig, type ServerPlans } from "./site-config";
-export { configOf, moduleState } from "./config-of";
+export { configOf, moduleState, serverConfigOf } from "./config-of";

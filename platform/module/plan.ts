@@ -32,6 +32,8 @@ export class Plan implements PlanView {
   constructor(
     readonly modules: ModuleSet,
     readonly values: ConfigValues,
+    /** The server's per-server configs of the modules that have them (shared by its plans). */
+    private readonly serverConfigs: ReadonlyMap<TsmodModule<any>, unknown> = new Map(),
   ) {
     this.core = new CoreDir(values);
     for (const m of modules.list) {
@@ -59,6 +61,11 @@ export class Plan implements PlanView {
   /** A module's config in this plan. */
   config<D>(module: TsmodModule<D>): D {
     return this.configs.get(module) as D;
+  }
+
+  /** A module's per-server config for the server this plan belongs to. */
+  serverConfig<S>(module: TsmodModule<any>): S {
+    return this.serverConfigs.get(module) as S;
   }
 
   moduleConfig(name: string): unknown {

@@ -31,7 +31,11 @@ export function loadSiteConfig(configFile: string, modules: ModuleSet, options: 
     const servers = [parsed.main, ...parsed.vhosts].map((s) => new CoreServer(s, parsed.serverRoot));
     const builtins = new Set(["tsmod", "tsmod-server", ...set.builtinNames()]);
     for (const m of set.list) m.check?.({ config: parsed, main, servers, builtins, report });
-    const plansOf = (i: number): ServerPlans => ({ core: servers[i], plans: new SectionMatcher([parsed.main, ...parsed.vhosts][i], (values) => new Plan(set, values)) });
+    const plansOf = (i: number): ServerPlans => {
+      const server = [parsed.main, ...parsed.vhosts][i];
+      const serverConfigs = new Map(set.list.flatMap((m) => (m.serverConfig ? [[m, m.serverConfig(server.values, servers[i])] as const] : [])));
+      return { core: servers[i], plans: new SectionMatcher(server, (values) => new Plan(set, values, serverConfigs)) };
+    };
     site = { parsed, modules: set, main, mainServer: plansOf(0), virtualServers: parsed.vhosts.map((_, i) => plansOf(i + 1)) };
   };
   parseConfig(configFile, set, options, [build]);

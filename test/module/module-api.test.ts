@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DECLINED, HOOK_FIRST, HOOK_LAST, OK, defineModule, directive, moduleState, startServer, type TsmodModule } from "../../index";
+import { DECLINED, HOOK_FIRST, HOOK_LAST, OK, defineModule, directive, moduleState, serverConfigOf, startServer, type TsmodModule } from "../../index";
 import { ModuleSet } from "../../platform/module";
 import { request, writeTree } from "../helpers/site";
 
@@ -107,6 +107,39 @@ test("session stores are providers: a module adds one that TsOption tsmod.sessio
   try {
     expect((await request(site, "/s")).body).toBe("1");
     expect(created).toEqual(["mine"]);
+  } finally {
+    await site.close();
+  }
+});
+
+test("a per-server config is worked out once per (virtual) server and read by the request's server", async () => {
+  const Motto = directive<string>({ name: "Motto", context: "server", args: 1, parse: ([v]) => v });
+  let made = 0;
+  const m: TsmodModule = defineModule({
+    name: "motto",
+    directives: [Motto],
+    serverConfig: (values) => (made++, { motto: values.get(Motto) ?? "none" }),
+    handlers: { motto: (req) => (void req.write(serverConfigOf<{ motto: string }>(req, m).motto), OK) },
+  });
+  const site = await startWith([m], "Motto main\nSetHandler motto\n<VirtualHost *>\n  ServerName a.example\n</VirtualHost>\n<VirtualHost *>\n  ServerName b.example\n  Motto b\n</VirtualHost>\n");
+  try {
+    // A virtual host inherits the main server's value unless it sets its own.
+    expect((await request(site, "/a", { host: "a.example" })).body).toBe("main");
+    expect((await request(site, "/b", { host: "b.example" })).body).toBe("b");
+    expect((await request(site, "/c", { host: "b.example" })).body).toBe("b");
+    expect(made).toBe(3);
+  } finally {
+    await site.close();
+  }
+});
+
+test("a handler module named by package resolves through ServerRoot's node_modules", async () => {
+  const site = await startWith([], "<Location /pkg>\n  SetHandler tsmod\n  TsAuthenHandler @acme/tsmod-always\n  AuthType Basic\n  AuthName acme\n  Require valid-user\n  TsHandler @acme/tsmod-always::content\n</Location>\n", {
+    "node_modules/@acme/tsmod-always/package.json": JSON.stringify({ name: "@acme/tsmod-always", main: "index.js" }),
+    "node_modules/@acme/tsmod-always/index.js": "exports.authenhandler = (req) => { req.user = 'acme'; return 0; };\nexports.content = (req) => { req.write('hello ' + req.user); return 0; };\n",
+  });
+  try {
+    expect((await request(site, "/pkg")).body).toBe("hello acme");
   } finally {
     await site.close();
   }
