@@ -126,6 +126,21 @@ describeHosts(`several hosts behind nginx${unavailable ? ` (skipped: ${unavailab
     await dropSchema(schema);
   });
 
+  test("concurrent increments of one session, spread over every host, are all kept", async () => {
+    const first = new Client(lb.url);
+    // A session exists once it is saved: the first increment makes it.
+    expect(await first.send("POST")).toMatch(/^v\d 1$/);
+    const increments = 40;
+    // Separate connections: nginx spreads them over the hosts, whose locks meet in PostgreSQL.
+    const shared = Array.from({ length: increments }, () => {
+      const c = new Client(lb.url);
+      c.cookie = first.cookie;
+      return c.send("POST");
+    });
+    await Promise.all(shared);
+    expect(await first.send("GET")).toMatch(new RegExp(`^v\\d ${increments + 1}$`));
+  });
+
   test("a rolling deploy under load: every request answered, no session write lost", async () => {
     const clients = Array.from({ length: CLIENTS }, () => new Client(lb.url));
     // Each client's session exists before the deploy starts.
