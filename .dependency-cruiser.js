@@ -11,7 +11,7 @@
 const LAYERS = [
   /* 0 */ ["platform/*.ts"], // constants, errors, table, bounded-map, ttl-cache, url-path, html, maybe-promise, ...
   /* 1 */ ["platform/config"], // the configuration language only
-  /* 2 */ ["platform/log", "platform/loader", "platform/cookies", "platform/forms"],
+  /* 2 */ ["platform/log", "platform/loader", "platform/cookies", "platform/forms", "platform/fleet"],
   /* 3 */ ["platform/core"], // what the engine itself reads: Apache's core directives, typed
   /* 4 */ ["platform/request"],
   /* 5 */ ["platform/module"], // the module API (DESIGN.md §11)

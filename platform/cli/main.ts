@@ -1,8 +1,10 @@
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { reportConfigErrors } from "./report-errors";
+import { deployCommand } from "./deploy";
 import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
+       tsmod deploy -f FILE [-D NAME]...
        tsmod configtest -f FILE [-D NAME]...`;
 
 interface Args {
@@ -40,6 +42,12 @@ export async function main(argv: string[], modules: ModuleSet): Promise<void> {
   }
   if (args.command === "configtest") return configtest(args, modules);
   if (args.command === "serve") return serve(args.file, args.defines, modules);
+  if (args.command === "deploy") {
+    return deployCommand(args.file, args.defines, modules).catch((e: unknown) => {
+      reportConfigErrors(e);
+      process.exitCode = 1;
+    });
+  }
   process.stderr.write(`tsmod: unknown command '${args.command}'\n${USAGE}\n`);
   process.exitCode = 2;
 }

@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { ClusterPrimary, runWorker } from "../cluster";
+import { GenerationWatch, fleetSettings } from "../fleet";
 import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
 import { IDLE_LINGER_MS, TsmodServer, type ServerOptions } from "../server";
 import { reportConfigErrors } from "./report-errors";
@@ -23,15 +24,20 @@ export async function serve(file: string, defines: string[], modules: ModuleSet)
     return;
   }
   // Handlers go in before anything listens: a signal that comes before them would kill the process.
-  const control = { stop: () => Promise.resolve(), reload: () => Promise.resolve(false) };
+  const control = {
+    stop: () => Promise.resolve(),
+    reload: () => Promise.resolve(false),
+    log: (message: string, _level: number): void => void process.stderr.write(`${message}\n`),
+  };
   let stopping = false;
+  let watch: GenerationWatch | undefined;
   const onStop = () => {
     if (stopping) {
       process.stderr.write("tsmod: stopping at once\n");
       process.exit(1);
     }
     stopping = true;
-    void control.stop().then(() => process.exit(0));
+    void (watch?.close() ?? Promise.resolve()).then(() => control.stop()).then(() => process.exit(0));
   };
   process.on("SIGTERM", onStop);
   process.on("SIGINT", onStop);
@@ -42,13 +48,18 @@ export async function serve(file: string, defines: string[], modules: ModuleSet)
       const primary = new ClusterPrimary({ load }, config);
       control.stop = () => primary.stop();
       control.reload = () => primary.reload();
+      control.log = (message, level) => primary.log(message, level);
       urls = await primary.start();
     } else {
       const server = await TsmodServer.start(file, options, config);
       control.stop = () => server.close(undefined, { idleLingerMs: IDLE_LINGER_MS });
       control.reload = () => server.reload();
+      control.log = (message, level) => server.site.errorLog.log(message, level);
       urls = server.urls();
     }
+    // After the first load: the watch records the generation this instance serves.
+    const fleet = fleetSettings(config.mainServer.core.options, config.mainServer.core.serverName);
+    if (fleet) watch = await GenerationWatch.start(fleet, () => control.reload(), (message, level) => control.log(message, level));
   } catch (e) {
     reportConfigErrors(e);
     process.exit(1);

@@ -52,6 +52,11 @@ export class ClusterPrimary {
     this.errorLog = new ErrorLog(config.mainServer.core.errorLog, config.mainServer.core.logLevel);
   }
 
+  /** Writes to the primary's error log (what runs beside the workers: the deploy watch). */
+  log(message: string, level: number): void {
+    this.errorLog.log(message, level);
+  }
+
   /**
    * Starts the workers; resolves with the listening URLs once every one accepts connections.
    * The primary runs no handler code: a stray error here is logged at `crit`, and it serves on.

@@ -5,11 +5,11 @@
  * own; every request must succeed and every session must hold exactly the increments that were
  * answered. Runs only as root with `ip netns` (skipped, and reported so, elsewhere).
  */
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { PG_URL, dropSchema, uniqueSchema } from "../helpers/postgres";
+import { PG_URL, adminQuery, dropSchema, uniqueSchema } from "../helpers/postgres";
 import { NginxBalancer } from "./nginx-balancer";
 import { TestBed, canBuildHosts, exited, freePort, type Host } from "./testbed";
 
@@ -36,10 +36,14 @@ export async function handler(req: Request): Promise<number> {
   await req.write(\`${version} \${n}\`);
   return OK;
 }
+export function release(req: Request): number {
+  void req.write(\`\${req.server.serverHostname} \${req.getOptions().get("release")}\`);
+  return OK;
+}
 `;
 }
 
-function siteConfig(host: Host, schema: string): string {
+function siteConfig(host: Host, schema: string, release = "r1"): string {
   return `Listen ${host.ip}:${SITE_PORT}
 ServerName host${host.index}
 Workers 2
@@ -48,9 +52,17 @@ TsAutoReload Off
 TsOption tsmod.session.type postgres
 TsOption tsmod.session.database postgres://postgres@${host.gateway}:5432/${new URL(PG_URL).pathname.slice(1) || "test"}
 TsOption tsmod.session.schema ${schema}
+TsOption tsmod.deploy.database postgres://postgres@${host.gateway}:5432/${new URL(PG_URL).pathname.slice(1) || "test"}
+TsOption tsmod.deploy.schema ${schema}_deploy
+TsOption tsmod.deploy.host host${host.index}
+TsOption release ${release}
 <Location /count>
   SetHandler tsmod
   TsHandler app
+</Location>
+<Location /release>
+  SetHandler tsmod
+  TsHandler app::release
 </Location>
 `;
 }
@@ -124,7 +136,40 @@ describeHosts(`several hosts behind nginx${unavailable ? ` (skipped: ${unavailab
   afterAll(async () => {
     await bed?.destroy();
     await dropSchema(schema);
+    await dropSchema(`${schema}_deploy`);
   });
+
+  /**
+   * `tsmod deploy` run on this side, against the hosts' generation table. Not spawnSync: the
+   * relays the hosts reach PostgreSQL through run in this process.
+   */
+  const runDeploy = () => {
+    const conf = path.join(bed.dir, "deploy.conf");
+    fs.writeFileSync(conf, `Listen 127.0.0.1:0\nTsOption tsmod.deploy.database ${PG_URL}\nTsOption tsmod.deploy.schema ${schema}_deploy\n`);
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, "deploy", "-f", conf]);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+  };
+
+  /** What each host answers on /release, through its own address. */
+  const releases = () =>
+    Promise.all(
+      bed.hosts.map(
+        (h) =>
+          new Promise<string>((resolve, reject) =>
+            http.get(`http://${h.ip}:${SITE_PORT}/release`, (res) => {
+              let body = "";
+              res.on("data", (d: Buffer) => (body += d.toString()));
+              res.on("end", () => resolve(body));
+            }).on("error", reject),
+          ),
+      ),
+    );
 
   test("concurrent increments of one session, spread over every host, are all kept", async () => {
     const first = new Client(lb.url);
@@ -139,6 +184,28 @@ describeHosts(`several hosts behind nginx${unavailable ? ` (skipped: ${unavailab
     });
     await Promise.all(shared);
     expect(await first.send("GET")).toMatch(new RegExp(`^v\\d ${increments + 1}$`));
+  });
+
+  test("tsmod deploy reloads every host in host-name order; a host whose configuration fails keeps serving and says so", async () => {
+    expect(await releases()).toEqual(["host1 r1", "host2 r1", "host3 r1"]);
+    for (const host of bed.hosts) fs.writeFileSync(path.join(bed.dir, `host${host.index}`, "tsmod.conf"), siteConfig(host, schema, "r2"));
+    const first = await runDeploy();
+    expect(first).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^generation \d+\n/) });
+    const generation = Number(/^generation (\d+)$/m.exec(first.stdout)![1]);
+    expect(first.stdout).toContain(`host1\tserving\tgeneration ${generation}\nhost2\tserving\tgeneration ${generation}\nhost3\tserving\tgeneration ${generation}\n`);
+    expect(await releases()).toEqual(["host1 r2", "host2 r2", "host3 r2"]);
+    // One at a time, in host-name order.
+    const changed = await adminQuery<{ host: string }>(`select host from "${schema}_deploy".hosts order by changed`);
+    expect(changed.map((r) => r.host)).toEqual(["host1", "host2", "host3"]);
+
+    fs.writeFileSync(path.join(bed.dir, "host2", "tsmod.conf"), siteConfig(bed.hosts[1], schema, "r3") + "NoSuchDirective here\n");
+    for (const i of [0, 2]) fs.writeFileSync(path.join(bed.dir, `host${i + 1}`, "tsmod.conf"), siteConfig(bed.hosts[i], schema, "r3"));
+    const second = await runDeploy();
+    expect(second.status).toBe(1);
+    expect(second.stdout).toContain(`host2\tfailed\tgeneration ${generation}\tgeneration ${generation + 1} did not load`);
+    expect(await releases()).toEqual(["host1 r3", "host2 r2", "host3 r3"]);
+    // The rest of the tests run with a configuration every host loads.
+    fs.writeFileSync(path.join(bed.dir, "host2", "tsmod.conf"), siteConfig(bed.hosts[1], schema, "r3"));
   });
 
   test("a rolling deploy under load: every request answered, no session write lost", async () => {
