@@ -8,6 +8,7 @@ import { expandInclude } from "./include-glob";
 import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
 import { closest } from "./suggest";
 import { ConfigValues, ValuesBuilder } from "./values";
+import { ConfigVariables } from "./variables";
 import { compileWildcard, hasWildcard } from "./wildcard";
 
 /** What the language asks of the modules that give it its directives. */
@@ -88,7 +89,7 @@ const SECTIONS: Record<string, { kind: SectionKind | "vhost" | "if"; in: readonl
 const SECTION_NAMES = ["VirtualHost", "Directory", "DirectoryMatch", "Files", "FilesMatch", "Location", "LocationMatch", "IfDefine", "IfModule"];
 
 /** The lines the language itself handles, before any module's directives. */
-const LANGUAGE_DIRECTIVES = ["Include", "IncludeOptional", "ServerRoot", "LoadModule"];
+const LANGUAGE_DIRECTIVES = ["Include", "IncludeOptional", "ServerRoot", "LoadModule", "Define", "UnDefine"];
 
 type Level = "main" | "vhost" | "section";
 
@@ -142,6 +143,7 @@ class ConfigReader {
   private readonly errors: ConfigError[] = [];
   private readonly files: string[] = [];
   private readonly defines: Set<string>;
+  private readonly variables = new ConfigVariables();
   private serverRoot: string;
   private readonly main: ServerBuild;
   private readonly vhosts: ServerBuild[] = [];
@@ -215,8 +217,10 @@ class ConfigReader {
     }
   }
 
-  private processLine(line: ConfigLine, stack: Frame[], chain: readonly string[]): void {
+  private processLine(raw: ConfigLine, stack: Frame[], chain: readonly string[]): void {
     const frame = stack[stack.length - 1];
+    const line = frame.skip || raw.kind === "close" ? raw : this.substitute(raw);
+    if (!line) return;
     if (line.kind === "close") {
       if (stack.length <= 1 || frame.name.toLowerCase() !== line.name.toLowerCase()) {
         const expected = stack.length > 1 ? ` (expected </${frame.name}>)` : "";
@@ -242,8 +246,52 @@ class ConfigReader {
       case "loadmodule":
         this.languageLine(line, frame, 2, () => this.table.loadModule(line.args[0], line.args[1], this.serverRoot));
         return;
+      case "define":
+        this.define(line);
+        return;
+      case "undefine":
+        this.undefine(line);
+        return;
     }
     this.applyDirective(line, frame);
+  }
+
+  /** The line with `${NAME}` replaced in its arguments, or null (reported) for an undefined name. */
+  private substitute(line: ConfigLine): ConfigLine | null {
+    try {
+      return { ...line, args: line.args.map((a) => this.variables.substitute(a)) };
+    } catch (e) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${line.kind === "open" ? `<${line.name}>` : line.name}: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * `Define NAME [VALUE]`: NAME holds for `<IfDefine>` from here on, and VALUE (if given) is what
+   * `${NAME}` stands for. As in Apache it is global wherever it is written.
+   */
+  private define(line: ConfigLine): void {
+    if (line.args.length < 1 || line.args.length > 2) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `Define takes a name and an optional value, got ${line.args.length} arguments`);
+      return;
+    }
+    const [name, value] = line.args;
+    try {
+      if (value !== undefined) this.variables.define(name, value);
+      else if (!/^[\w.-]+$/.test(name)) throw new Error(`'${name}' is not a name`);
+      this.defines.add(name);
+    } catch (e) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `Define: ${(e as Error).message}`);
+    }
+  }
+
+  private undefine(line: ConfigLine): void {
+    if (line.args.length !== 1) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `UnDefine takes exactly 1 argument, got ${line.args.length}`);
+      return;
+    }
+    this.defines.delete(line.args[0]);
+    this.variables.undefine(line.args[0]);
   }
 
   /** ServerRoot and LoadModule: main server level, a fixed number of arguments. */
