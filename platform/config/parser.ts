@@ -57,6 +57,18 @@ export interface ParsedServer {
   readonly line: number;
 }
 
+/** One directive line as read (after `${NAME}` substitution), for checks that want its line. */
+export interface DirectiveLine {
+  readonly spec: DirectiveSpec<any>;
+  readonly args: readonly string[];
+  /** What the directive's parser made of it. */
+  readonly value: unknown;
+  /** The place it is in, as `Where.place`: a section's id, or -1 (main server), -2, ... (virtual hosts). */
+  readonly place: number;
+  readonly file: string;
+  readonly line: number;
+}
+
 export interface ParsedConfig {
   /** The main configuration file, absolute. */
   readonly configFile: string;
@@ -66,6 +78,8 @@ export interface ParsedConfig {
   readonly defines: ReadonlySet<string>;
   readonly main: ParsedServer;
   readonly vhosts: readonly ParsedServer[];
+  /** Every directive line that was applied, in file order. */
+  readonly lines: readonly DirectiveLine[];
 }
 
 /**
@@ -147,6 +161,7 @@ class ConfigReader {
   private serverRoot: string;
   private readonly main: ServerBuild;
   private readonly vhosts: ServerBuild[] = [];
+  private readonly lines: DirectiveLine[] = [];
   private sectionId = 0;
 
   constructor(
@@ -355,7 +370,9 @@ class ConfigReader {
       resolvePath: (p) => path.resolve(serverRoot, p),
     };
     try {
-      frame.values.add(spec, spec.parse(line.args, where));
+      const value = spec.parse(line.args, where);
+      frame.values.add(spec, value);
+      this.lines.push({ spec, args: line.args, value, place: where.place, file: line.file, line: line.line });
     } catch (e) {
       this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name}: ${(e as Error).message.replace(new RegExp(`^${spec.name}:? `), "")}`);
     }
@@ -461,7 +478,7 @@ class ConfigReader {
         line: vh.line,
       };
     });
-    return { configFile: this.configFile, files: this.files, serverRoot: this.serverRoot, defines: this.defines, main, vhosts };
+    return { configFile: this.configFile, files: this.files, serverRoot: this.serverRoot, defines: this.defines, main, vhosts, lines: this.lines };
   }
 }
 
