@@ -11,6 +11,8 @@ import {
   staticModule,
   tsHandlersModule,
   type TsmodModule,
+  envModule,
+  expiresModule,
 } from "./platform";
 import { sessionsModule } from "./sessions";
 
@@ -32,7 +34,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */
