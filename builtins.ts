@@ -13,6 +13,7 @@ import {
   type TsmodModule,
   envModule,
   expiresModule,
+  rewriteModule,
 } from "./platform";
 import { sessionsModule } from "./sessions";
 
@@ -34,7 +35,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

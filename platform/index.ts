@@ -30,3 +30,4 @@ export { filtersModule } from "./filters";
 export { authModule } from "./auth";
 export { envModule } from "./env";
 export { expiresModule } from "./expires";
+export { rewriteModule } from "./rewrite";
