@@ -27,6 +27,9 @@ const LAYERS = [
     "platform/filters",
     "platform/auth",
     "platform/access-log",
+    "platform/env",
+    "platform/expires",
+    "platform/rewrite",
   ],
   /* 8 */ ["platform/server"],
   /* 9 */ ["platform/cluster"], // a primary and workers, each worker a server

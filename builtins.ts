@@ -11,6 +11,9 @@ import {
   staticModule,
   tsHandlersModule,
   type TsmodModule,
+  envModule,
+  expiresModule,
+  rewriteModule,
 } from "./platform";
 import { sessionsModule } from "./sessions";
 
@@ -32,7 +35,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

@@ -28,3 +28,6 @@ export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
 export { authModule } from "./auth";
+export { envModule } from "./env";
+export { expiresModule } from "./expires";
+export { rewriteModule } from "./rewrite";

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { APLOG_ERR, defineModule, moduleState, type Request, type SessionLike, type TsmodModule } from "../platform";
+import { APLOG_ERR, ModuleSet, defineModule, moduleState, type CheckContext, type Request, type SessionLike, type TsmodModule } from "../platform";
 import { getSession } from "./get-session";
 import { type Clock, SessionManager } from "./session-manager";
 import type { SessionRequest } from "./session-request";
@@ -76,6 +76,8 @@ export function createSessionsModule(options: { clock?: Clock } = {}): TsmodModu
   const module: TsmodModule = defineModule({
     name: "session",
     providers: { sessionStore: SHIPPED_STORES },
+    options: SESSION_OPTIONS,
+    check: checkSessionOptions,
     start: (ctx) =>
       new SiteSessions(
         () =>
@@ -92,6 +94,36 @@ export function createSessionsModule(options: { clock?: Clock } = {}): TsmodModu
     services: { getSession: (req) => moduleState<SiteSessions>(req, module).get(req) },
   });
   return module;
+}
+
+const SESSION_OPTIONS = {
+  "tsmod.session.type": "session store: a sessionStore provider's name (memory, sqlite, postgres, cookie, ...)",
+  "tsmod.session.database": "SQLite file or postgres:// URL",
+  "tsmod.session.schema": "PostgreSQL schema of the session tables",
+  "tsmod.session.database_directory": "folder of the SQLite file when no database is given",
+  "tsmod.session.cookie_name": "session cookie name (default tsmodsid)",
+  "tsmod.session.timeout": "seconds of inactivity before a session expires",
+  "tsmod.session.lock_timeout": "seconds to wait for a session's lock",
+  "tsmod.session.application_path": "cookie Path",
+  "tsmod.session.application_domain": "cookie Domain",
+  "tsmod.session.secure": "mark the cookie Secure",
+};
+
+/**
+ * A store type no module provides fails every session at run time: it is a load-time error.
+ * configtest also wants the SQLite folders named writable.
+ */
+function checkSessionOptions(ctx: CheckContext): void {
+  const stores = ctx.providers<SessionStoreProvider>("sessionStore");
+  for (const l of ctx.config.lines) {
+    if (l.spec.name !== "TsOption" || !l.args[1]) continue;
+    const [key, value] = l.args;
+    if (key === "tsmod.session.type" && !stores.has(value.toLowerCase())) {
+      ctx.report(l.file, l.line, `TsOption tsmod.session.type: no session store '${value}' is loaded (have: ${[...stores.keys()].join(", ")})${ModuleSet.suggest(value, stores.keys())}`);
+    }
+    if (ctx.deep && key === "tsmod.session.database_directory") ctx.deep.writable(path.resolve(ctx.config.serverRoot, value), `TsOption ${key}`, l, "folder");
+    if (ctx.deep && key === "tsmod.session.database" && !/^\w+:\/\//.test(value)) ctx.deep.writable(path.dirname(path.resolve(ctx.config.serverRoot, value)), `TsOption ${key}`, l, "folder");
+  }
 }
 
 /** The sessions of `startServer` and `tsmod serve`: the real clock. */

@@ -49,6 +49,7 @@ function checkFormats(ctx: CheckContext): void {
   for (const server of [ctx.config.main, ...ctx.config.vhosts]) {
     const config = accessLogConfig(server.values);
     for (const spec of server.ownValues.get(CustomLog) ?? []) {
+      if (ctx.deep && spec.target !== "stdout" && spec.target !== "stderr") ctx.deep.writable(spec.target, "CustomLog", spec);
       const format = resolveFormat(spec, config.formats);
       if (format === undefined) {
         const known = [...new Set([...config.formats.keys(), ...PREDEFINED_LOG_FORMATS.keys()])];

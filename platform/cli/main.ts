@@ -1,16 +1,22 @@
 import { loadSiteConfig, type ModuleSet } from "../module";
+import { explain } from "./explain";
 import { reportConfigErrors } from "./report-errors";
 import { deployCommand } from "./deploy";
 import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
        tsmod deploy -f FILE [-D NAME]...
-       tsmod configtest -f FILE [-D NAME]...`;
+       tsmod configtest -f FILE [-D NAME]...
+       tsmod explain -f FILE [-D NAME]... URL [--method M] [--host H]`;
 
 interface Args {
   command: string;
   file: string;
   defines: string[];
+  /** explain's URL. */
+  url: string | null;
+  method: string;
+  host: string | null;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -18,15 +24,20 @@ function parseArgs(argv: string[]): Args | string {
   if (!command || command === "-h" || command === "--help") return USAGE;
   let file = "";
   const defines: string[] = [];
+  const args: Args = { command, file, defines, url: null, method: "GET", host: null };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === "-f" && rest[i + 1]) file = rest[++i];
     else if (a === "-D" && rest[i + 1]) defines.push(rest[++i]);
     else if (a.startsWith("-D") && a.length > 2) defines.push(a.slice(2));
+    else if (command === "explain" && a === "--method" && rest[i + 1]) args.method = rest[++i].toUpperCase();
+    else if (command === "explain" && a === "--host" && rest[i + 1]) args.host = rest[++i];
+    else if (command === "explain" && !a.startsWith("-") && args.url === null) args.url = a;
     else return `tsmod: unexpected argument '${a}'\n${USAGE}`;
   }
   if (!file) return `tsmod: -f FILE is required\n${USAGE}`;
-  return { command, file, defines };
+  if (command === "explain" && args.url === null) return `tsmod: explain needs a URL (a path like /app/x, or http://host/app/x)\n${USAGE}`;
+  return { ...args, file };
 }
 
 /**
@@ -41,6 +52,7 @@ export async function main(argv: string[], modules: ModuleSet): Promise<void> {
     return;
   }
   if (args.command === "configtest") return configtest(args, modules);
+  if (args.command === "explain") return explainCommand(args, modules);
   if (args.command === "serve") return serve(args.file, args.defines, modules);
   if (args.command === "deploy") {
     return deployCommand(args.file, args.defines, modules).catch((e: unknown) => {
@@ -52,12 +64,33 @@ export async function main(argv: string[], modules: ModuleSet): Promise<void> {
   process.exitCode = 2;
 }
 
+/**
+ * Reads the configuration as `serve` would and also compiles and evaluates the handler modules
+ * it names. Their top-level code may leave a timer or a socket open: the command ends anyway.
+ */
 function configtest(args: Args, modules: ModuleSet): void {
   try {
-    loadSiteConfig(args.file, modules, { defines: args.defines });
+    loadSiteConfig(args.file, modules, { defines: args.defines, deep: true });
     process.stdout.write("Syntax OK\n");
   } catch (e) {
     reportConfigErrors(e);
     process.exitCode = 1;
   }
+  exitSoon();
+}
+
+function explainCommand(args: Args, modules: ModuleSet): void {
+  try {
+    const site = loadSiteConfig(args.file, modules, { defines: args.defines });
+    process.stdout.write(explain(site, { url: args.url!, method: args.method, host: args.host }));
+  } catch (e) {
+    reportConfigErrors(e);
+    process.exitCode = 1;
+  }
+  exitSoon();
+}
+
+/** Ends the process once pending output is written, whatever site code left running. */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 50).unref();
 }

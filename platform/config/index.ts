@@ -6,7 +6,7 @@
 export { directive, appendList, mergeMaps, flagArg, intArg, secondsArg, extensionArg } from "./directive";
 export type { DirectiveSpec, DirectiveContext, Where, SectionInfo, SectionKind } from "./directive";
 export { ConfigValues } from "./values";
-export { parseConfig, type DirectiveTable, type LoadOptions, type ParsedConfig, type ParsedServer, type Section, type ConfigCheck } from "./parser";
+export { parseConfig, type DirectiveTable, type LoadOptions, type ParsedConfig, type ParsedServer, type Section, type DirectiveLine, type ConfigCheck } from "./parser";
 export { SectionMatcher } from "./section-matcher";
 export { lexConfig, splitArgs } from "./lexer";
 export { compileWildcard, hasWildcard } from "./wildcard";

@@ -8,6 +8,7 @@ import { expandInclude } from "./include-glob";
 import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
 import { closest } from "./suggest";
 import { ConfigValues, ValuesBuilder } from "./values";
+import { ConfigVariables } from "./variables";
 import { compileWildcard, hasWildcard } from "./wildcard";
 
 /** What the language asks of the modules that give it its directives. */
@@ -56,6 +57,18 @@ export interface ParsedServer {
   readonly line: number;
 }
 
+/** One directive line as read (after `${NAME}` substitution), for checks that want its line. */
+export interface DirectiveLine {
+  readonly spec: DirectiveSpec<any>;
+  readonly args: readonly string[];
+  /** What the directive's parser made of it. */
+  readonly value: unknown;
+  /** The place it is in, as `Where.place`: a section's id, or -1 (main server), -2, ... (virtual hosts). */
+  readonly place: number;
+  readonly file: string;
+  readonly line: number;
+}
+
 export interface ParsedConfig {
   /** The main configuration file, absolute. */
   readonly configFile: string;
@@ -65,6 +78,8 @@ export interface ParsedConfig {
   readonly defines: ReadonlySet<string>;
   readonly main: ParsedServer;
   readonly vhosts: readonly ParsedServer[];
+  /** Every directive line that was applied, in file order. */
+  readonly lines: readonly DirectiveLine[];
 }
 
 /**
@@ -88,7 +103,7 @@ const SECTIONS: Record<string, { kind: SectionKind | "vhost" | "if"; in: readonl
 const SECTION_NAMES = ["VirtualHost", "Directory", "DirectoryMatch", "Files", "FilesMatch", "Location", "LocationMatch", "IfDefine", "IfModule"];
 
 /** The lines the language itself handles, before any module's directives. */
-const LANGUAGE_DIRECTIVES = ["Include", "IncludeOptional", "ServerRoot", "LoadModule"];
+const LANGUAGE_DIRECTIVES = ["Include", "IncludeOptional", "ServerRoot", "LoadModule", "Define", "UnDefine"];
 
 type Level = "main" | "vhost" | "section";
 
@@ -142,9 +157,11 @@ class ConfigReader {
   private readonly errors: ConfigError[] = [];
   private readonly files: string[] = [];
   private readonly defines: Set<string>;
+  private readonly variables = new ConfigVariables();
   private serverRoot: string;
   private readonly main: ServerBuild;
   private readonly vhosts: ServerBuild[] = [];
+  private readonly lines: DirectiveLine[] = [];
   private sectionId = 0;
 
   constructor(
@@ -215,8 +232,10 @@ class ConfigReader {
     }
   }
 
-  private processLine(line: ConfigLine, stack: Frame[], chain: readonly string[]): void {
+  private processLine(raw: ConfigLine, stack: Frame[], chain: readonly string[]): void {
     const frame = stack[stack.length - 1];
+    const line = frame.skip || raw.kind === "close" ? raw : this.substitute(raw);
+    if (!line) return;
     if (line.kind === "close") {
       if (stack.length <= 1 || frame.name.toLowerCase() !== line.name.toLowerCase()) {
         const expected = stack.length > 1 ? ` (expected </${frame.name}>)` : "";
@@ -242,8 +261,52 @@ class ConfigReader {
       case "loadmodule":
         this.languageLine(line, frame, 2, () => this.table.loadModule(line.args[0], line.args[1], this.serverRoot));
         return;
+      case "define":
+        this.define(line);
+        return;
+      case "undefine":
+        this.undefine(line);
+        return;
     }
     this.applyDirective(line, frame);
+  }
+
+  /** The line with `${NAME}` replaced in its arguments, or null (reported) for an undefined name. */
+  private substitute(line: ConfigLine): ConfigLine | null {
+    try {
+      return { ...line, args: line.args.map((a) => this.variables.substitute(a)) };
+    } catch (e) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${line.kind === "open" ? `<${line.name}>` : line.name}: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * `Define NAME [VALUE]`: NAME holds for `<IfDefine>` from here on, and VALUE (if given) is what
+   * `${NAME}` stands for. As in Apache it is global wherever it is written.
+   */
+  private define(line: ConfigLine): void {
+    if (line.args.length < 1 || line.args.length > 2) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `Define takes a name and an optional value, got ${line.args.length} arguments`);
+      return;
+    }
+    const [name, value] = line.args;
+    try {
+      if (value !== undefined) this.variables.define(name, value);
+      else if (!/^[\w.-]+$/.test(name)) throw new Error(`'${name}' is not a name`);
+      this.defines.add(name);
+    } catch (e) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `Define: ${(e as Error).message}`);
+    }
+  }
+
+  private undefine(line: ConfigLine): void {
+    if (line.args.length !== 1) {
+      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `UnDefine takes exactly 1 argument, got ${line.args.length}`);
+      return;
+    }
+    this.defines.delete(line.args[0]);
+    this.variables.undefine(line.args[0]);
   }
 
   /** ServerRoot and LoadModule: main server level, a fixed number of arguments. */
@@ -307,7 +370,9 @@ class ConfigReader {
       resolvePath: (p) => path.resolve(serverRoot, p),
     };
     try {
-      frame.values.add(spec, spec.parse(line.args, where));
+      const value = spec.parse(line.args, where);
+      frame.values.add(spec, value);
+      this.lines.push({ spec, args: line.args, value, place: where.place, file: line.file, line: line.line });
     } catch (e) {
       this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name}: ${(e as Error).message.replace(new RegExp(`^${spec.name}:? `), "")}`);
     }
@@ -413,7 +478,7 @@ class ConfigReader {
         line: vh.line,
       };
     });
-    return { configFile: this.configFile, files: this.files, serverRoot: this.serverRoot, defines: this.defines, main, vhosts };
+    return { configFile: this.configFile, files: this.files, serverRoot: this.serverRoot, defines: this.defines, main, vhosts, lines: this.lines };
   }
 }
 

@@ -53,6 +53,11 @@ export class SectionMatcher<P> {
     return p;
   }
 
+  /** The sections that apply, in merge order (what `tsmod explain` shows). */
+  sectionsFor(uri: string, filename: string | null, isDirectory: boolean): readonly Section[] {
+    return this.match(uri, filename, isDirectory);
+  }
+
   private match(uri: string, filename: string | null, isDirectory: boolean): Section[] {
     const matched: Section[] = [];
     if (filename !== null) {

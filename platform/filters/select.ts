@@ -14,7 +14,7 @@ export interface RequestFilters {
   readonly added: string[];
 }
 
-const DEFAULT_FUNCTION: Record<FilterDirection, string> = { output: "outputfilter", input: "inputfilter" };
+export const DEFAULT_FILTER_FUNCTION: Record<FilterDirection, string> = { output: "outputfilter", input: "inputfilter" };
 const TITLE: Record<FilterDirection, string> = { output: "Output", input: "Input" };
 
 /** This request's run-time registrations, made on first use. */
@@ -106,7 +106,7 @@ function specFor(req: Request, conf: FiltersConfig, d: FilterDirection, name: st
     handler: reg ? describeEntry(reg.entry) : "unregistered",
     resolve() {
       if (!reg) throw new TsmodError(ErrorCode.FILTER_NOT_FOUND, `no ${d} filter named '${name}' is registered here (Ts${TITLE[d]}Filter)`);
-      return resolveHandler(req, reg.entry, DEFAULT_FUNCTION[d]) as FilterFunction;
+      return resolveHandler(req, reg.entry, DEFAULT_FILTER_FUNCTION[d]) as FilterFunction;
     },
   };
 }

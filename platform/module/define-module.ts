@@ -65,6 +65,25 @@ export interface CheckContext {
   readonly builtins: ReadonlySet<string>;
   /** Default code TSMOD_CONFIG_ARGUMENTS. */
   report(file: string, line: number, message: string, code?: ConfigError["code"]): void;
+  /** The implementations every loaded module provides of a kind, by name. */
+  providers<T>(kind: string): ReadonlyMap<string, T>;
+  /**
+   * Set for `tsmod configtest`: the checks that cost time or run site code (compiling and
+   * evaluating handler modules, looking at folders). Null when a server starts.
+   */
+  readonly deep: DeepCheck | null;
+}
+
+/** What `tsmod configtest` adds to a module's load-time check. */
+export interface DeepCheck {
+  /** Compiles and evaluates a site module (once per file per check); throws what loading it throws. */
+  load(file: string): Record<string, unknown>;
+  /**
+   * Reports at `at` unless `file` can be written: a log `file` (default) needs its folder to
+   * exist and be writable; a data `folder` is made on use, so its nearest existing ancestor
+   * must be writable. `what` names it in the message ("ErrorLog").
+   */
+  writable(file: string, what: string, at: { file: string; line: number }, kind?: "file" | "folder"): void;
 }
 
 /**
@@ -105,6 +124,11 @@ export interface ModuleSpec<D> {
   readonly builtins?: Readonly<Record<string, () => unknown>>;
   /** What the Request asks of the modules above it (filters, sessions); one module per service. */
   readonly services?: Partial<RequestServices>;
+  /**
+   * The `TsOption tsmod.*` keys the module reads, with a line of description: `tsmod.*` keys no
+   * loaded module declares are load-time errors (with "did you mean").
+   */
+  readonly options?: Readonly<Record<string, string>>;
   /** Load-time checks of the whole configuration. */
   readonly check?: (ctx: CheckContext) => void;
   /**

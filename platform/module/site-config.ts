@@ -1,5 +1,8 @@
 import { parseConfig, SectionMatcher, type ConfigCheck, type LoadOptions, type ParsedConfig } from "../config";
 import { CoreMain, CoreServer } from "../core";
+import { checkOptionKeys } from "./check-options";
+import { ConfigtestCheck } from "./deep-check";
+import type { CheckContext } from "./define-module";
 import type { ModuleSet } from "./module-set";
 import { Plan } from "./plan";
 
@@ -18,11 +21,16 @@ export interface SiteConfig {
   readonly virtualServers: readonly ServerPlans[];
 }
 
+export interface SiteLoadOptions extends LoadOptions {
+  /** `tsmod configtest`: also compile and evaluate handler modules and look at folders. */
+  readonly deep?: boolean;
+}
+
 /**
  * Reads `configFile` with `modules` (plus those its LoadModule lines add) and runs every module's
  * load-time checks. Throws `ConfigErrors` with each problem at its `FILE:LINE`.
  */
-export function loadSiteConfig(configFile: string, modules: ModuleSet, options: LoadOptions = {}): SiteConfig {
+export function loadSiteConfig(configFile: string, modules: ModuleSet, options: SiteLoadOptions = {}): SiteConfig {
   const set = modules.copy();
   let site: SiteConfig | undefined;
   const build: ConfigCheck = (parsed, report, clean) => {
@@ -30,7 +38,14 @@ export function loadSiteConfig(configFile: string, modules: ModuleSet, options: 
     if (clean && main.listen.length === 0) report(parsed.configFile, 1, "no Listen directive: tsmod needs at least one address to listen on");
     const servers = [parsed.main, ...parsed.vhosts].map((s) => new CoreServer(s, parsed.serverRoot));
     const builtins = new Set(["tsmod", "tsmod-server", ...set.builtinNames()]);
-    for (const m of set.list) m.check?.({ config: parsed, main, servers, builtins, report });
+    const deep = options.deep ? new ConfigtestCheck(set.builtins(), report) : null;
+    const ctx: CheckContext = { config: parsed, main, servers, builtins, report, deep, providers: (kind) => set.providers(kind) };
+    try {
+      checkOptionKeys(ctx, set.list);
+      for (const m of set.list) m.check?.(ctx);
+    } finally {
+      deep?.close();
+    }
     const plansOf = (i: number): ServerPlans => {
       const server = [parsed.main, ...parsed.vhosts][i];
       const serverConfigs = new Map(set.list.flatMap((m) => (m.serverConfig ? [[m, m.serverConfig(server.values, servers[i])] as const] : [])));

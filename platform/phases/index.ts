@@ -7,4 +7,5 @@ export { runPhase } from "./runner";
 export { reportError } from "./report-error";
 export { describeEntry, resolveHandler } from "./handler-call";
 export { handlerExtension } from "./handler-extension";
-export { checkHandlerEntries } from "./check-handlers";
+export { checkHandlerEntries, type HandlerRef } from "./check-handlers";
+export { mapToStorage } from "./storage";

@@ -1,8 +1,9 @@
+import type { ConfigValues } from "../config";
 import { DECLINED, OK, TSMOD_HANDLER } from "../constants";
-import { PHASES, type HandlerEntry, type PhaseSpec } from "../core";
+import { PHASES, coreDirectives, phaseByDirective, type HandlerEntry, type PhaseSpec } from "../core";
 import { andThen, type MaybePromise } from "../maybe-promise";
 import { HOOK_LAST, defineModule, type HookSpec } from "../module";
-import { checkHandlerEntries, runPhase } from "../phases";
+import { checkHandlerEntries, runPhase, type HandlerRef } from "../phases";
 import { requestStorage, type Request } from "../request";
 import { PHASE_HANDLER_DIRECTIVES, TsHandler, TsHandlerModule } from "./directives";
 import { TsHandlersConfig, handlersFor } from "./handler-lists";
@@ -15,6 +16,17 @@ function run(req: Request, config: TsHandlersConfig, phase: PhaseSpec): MaybePro
 /** A phase's handler stack, as a hook that is left out of plans configuring none. */
 function phaseHook(phase: PhaseSpec): HookSpec<TsHandlersConfig> {
   return { when: (c) => c.has(phase), run: (req, config) => run(req, config, phase) };
+}
+
+/** The handlers a place names: its phase lists (keyed `Directive` or `Directive.ext`) and TsImport. */
+function* handlerRefs(values: ConfigValues): Iterable<HandlerRef> {
+  for (const [key, entries] of values.get(TsHandler) ?? []) {
+    const phase = phaseByDirective(key.split(".")[0])!;
+    for (const entry of entries) yield { entry, defaultFunction: phase.defaultFunction };
+  }
+  for (const imp of values.get(coreDirectives.TsImport) ?? []) {
+    yield { entry: { ...imp, directory: null, isLocation: false, silent: false }, defaultFunction: null };
+  }
 }
 
 /** The server-level TsInitHandler list that ran at post-read, kept by the first request of a chain. */
@@ -78,5 +90,5 @@ export const tsHandlersModule = defineModule<TsHandlersConfig>({
   handlers: {
     [TSMOD_HANDLER]: (req, config) => run(req, config, PHASES.content),
   },
-  check: (ctx) => checkHandlerEntries(ctx, (values) => [...(values.get(TsHandler)?.values() ?? [])].flat()),
+  check: (ctx) => checkHandlerEntries(ctx, handlerRefs),
 });

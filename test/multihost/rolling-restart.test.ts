@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { PG_URL, adminQuery, dropSchema, uniqueSchema } from "../helpers/postgres";
+import { HaproxyBalancer } from "./haproxy-balancer";
 import { NginxBalancer } from "./nginx-balancer";
 import { TestBed, canBuildHosts, exited, freePort, type Host } from "./testbed";
 
@@ -19,7 +20,8 @@ const SITE_PORT = 8080;
 const BIN = path.resolve(__dirname, "../../bin/tsmod.js");
 
 const unavailable =
-  canBuildHosts() ?? (PG_URL === "" ? "needs TSMOD_TEST_PG_URL" : null) ?? (spawnSync("nginx", ["-v"]).error ? "needs nginx (apt-get install nginx)" : null);
+  canBuildHosts() ?? (PG_URL === "" ? "needs TSMOD_TEST_PG_URL" : null) ?? (spawnSync("nginx", ["-v"]).error ? "needs nginx (apt-get install nginx)" : null) ??
+  (spawnSync("haproxy", ["-v"]).error ? "needs haproxy (apt-get install haproxy)" : null);
 const describeHosts = unavailable ? describe.skip : describe;
 
 function handler(version: string): string {
@@ -208,20 +210,21 @@ describeHosts(`several hosts behind nginx${unavailable ? ` (skipped: ${unavailab
     fs.writeFileSync(path.join(bed.dir, "host2", "tsmod.conf"), siteConfig(bed.hosts[1], schema, "r3"));
   });
 
-  test("a rolling deploy under load: every request answered, no session write lost", async () => {
-    const clients = Array.from({ length: CLIENTS }, () => new Client(lb.url));
-    // Each client's session exists before the deploy starts.
-    for (const c of clients) expect(await c.send("GET")).toBe("v1 0");
+  /**
+   * Each host in turn: out of rotation (`takeOut` resolves once the balancer sends it nothing),
+   * stopped gracefully, started with new code, back in; while clients POST increments.
+   */
+  async function rollingDeploy(base: string, version: string, takeOut: (host: Host) => Promise<void>, putBack: (host: Host) => Promise<void>) {
+    const clients = Array.from({ length: CLIENTS }, () => new Client(base));
     let deployed = false;
     const load = Promise.all(clients.map((c) => c.run(() => deployed)));
     for (const host of bed.hosts) {
-      const others = bed.hosts.filter((h) => h !== host).map((h) => `${h.ip}:${SITE_PORT}`);
-      await lb.setUpstreams(others);
+      await takeOut(host);
       const server = servers.get(host)!;
       server.kill("SIGTERM");
       expect(await exited(server)).toBe(0);
-      await startHost(host, "v2");
-      await lb.setUpstreams(bed.hosts.map((h) => `${h.ip}:${SITE_PORT}`));
+      await startHost(host, version);
+      await putBack(host);
     }
     deployed = true;
     await load;
@@ -229,8 +232,29 @@ describeHosts(`several hosts behind nginx${unavailable ? ` (skipped: ${unavailab
     // Every host runs the new code; every session holds exactly its answered increments.
     for (const c of clients) {
       expect(c.answered).toBeGreaterThan(0);
-      expect(await c.send("GET")).toBe(`v2 ${c.answered}`);
+      expect(await c.send("GET")).toBe(`${version} ${c.answered}`);
       c.agent.destroy();
     }
+  }
+
+  test("a rolling deploy under load through nginx: every request answered, no session write lost", async () => {
+    const everyHost = () => bed.hosts.map((h) => `${h.ip}:${SITE_PORT}`);
+    await rollingDeploy(
+      lb.url,
+      "v2",
+      (host) => lb.setUpstreams(everyHost().filter((u) => !u.startsWith(`${host.ip}:`))),
+      () => lb.setUpstreams(everyHost()),
+    );
+  });
+
+  test("a rolling deploy under load through HAProxy (drained through its runtime API): every request answered, no write lost", async () => {
+    const servers = Object.fromEntries(bed.hosts.map((h) => [`host${h.index}`, `${h.ip}:${SITE_PORT}`]));
+    const haproxy = await HaproxyBalancer.start(bed, await freePort(), servers, "/release");
+    await rollingDeploy(
+      haproxy.url,
+      "v3",
+      (host) => haproxy.drain(`host${host.index}`),
+      (host) => haproxy.restore(`host${host.index}`),
+    );
   });
 });

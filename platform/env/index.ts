@@ -1,0 +1,1 @@
+export { envModule } from "./env-module";

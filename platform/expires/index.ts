@@ -1,0 +1,1 @@
+export { expiresModule } from "./expires-module";

@@ -1,0 +1,1 @@
+export { rewriteModule } from "./rewrite-module";
