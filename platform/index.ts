@@ -27,4 +27,4 @@ export { accessLogModule } from "./access-log";
 export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
-export { authModule } from "./auth";
+export { authModule, authBasicModule, authnFileModule } from "./auth";
