@@ -1,6 +1,6 @@
 import { DECLINED, OK } from "../constants";
 import { HOOK_FIRST, defineModule } from "../module";
-import { ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyReverseRule, type ProxyRule } from "./directives";
+import { ProxyAddRemoteUser, ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyReverseRule, type ProxyRule } from "./directives";
 import { proxyRequest } from "./proxy-request";
 import { PROXY_HANDLER, proxyFilename } from "./proxy-route";
 
@@ -9,6 +9,8 @@ export interface ProxyConfig {
   readonly rules: readonly ProxyRule[];
   readonly reverse: ReadonlyMap<string, ProxyReverseRule>;
   readonly preserveHost: boolean;
+  /** `ProxyAddRemoteUser On`: `X-Remote-User` carries `req.user` (the client's own is dropped). */
+  readonly addRemoteUser: boolean;
   /** Seconds; undefined: the server's `Timeout`. */
   readonly timeout: number | undefined;
 }
@@ -20,11 +22,12 @@ export interface ProxyConfig {
  */
 export const proxyModule = defineModule<ProxyConfig>({
   name: "proxy",
-  directives: [ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout],
+  directives: [ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, ProxyAddRemoteUser],
   dirConfig: (values) => ({
     rules: [...(values.get(ProxyPass)?.values() ?? [])].sort((a, b) => b.prefix.length - a.prefix.length),
     reverse: values.get(ProxyPassReverse) ?? new Map(),
     preserveHost: values.get(ProxyPreserveHost) ?? false,
+    addRemoteUser: values.get(ProxyAddRemoteUser) ?? false,
     timeout: values.get(ProxyTimeout),
   }),
   hooks: {
