@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import * as bcrypt from "bcryptjs";
 import { apr1 } from "./apr1";
+import { bcryptCompare } from "./bcrypt-pool";
 
 function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
@@ -8,11 +8,12 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 
 /**
  * Checks a password against one htpasswd hash: bcrypt (`$2y$`, `$2a$`, `$2b$`), Apache's
- * `$apr1$`, `{SHA}` and nginx's salted `{SSHA}`; compared in constant time. Any other form (DES
- * crypt, plain text) never matches: `tsmod htpasswd` or `htpasswd -B` rewrites such entries.
+ * `$apr1$`, `{SHA}` and nginx's salted `{SSHA}`; compared in constant time, bcrypt on worker
+ * threads. Any other form (DES crypt, plain text) never matches: `tsmod htpasswd` or
+ * `htpasswd -B` rewrites such entries.
  */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  if (/^\$2[aby]\$/.test(hash)) return bcrypt.compare(password, hash.replace(/^\$2y\$/, "$2b$"));
+  if (/^\$2[aby]\$/.test(hash)) return bcryptCompare(password, hash.replace(/^\$2y\$/, "$2b$"));
   if (hash.startsWith("$apr1$")) return sameBytes(Buffer.from(apr1(password, hash.slice(6))), Buffer.from(hash));
   if (hash.startsWith("{SHA}")) {
     return sameBytes(createHash("sha1").update(password, "utf8").digest(), Buffer.from(hash.slice(5), "base64"));
