@@ -228,6 +228,15 @@ describe("Require: configuration errors at FILE:LINE", () => {
     ]);
   });
 
+  test("the block language: <IfDefine> inside a block, a block written as a line, a section inside a block", () => {
+    expect(errorsOf("<Location /a>\n  <RequireAll>\n    <IfDefine !NOPE>\n      Require ip 10.0.0.1\n    </IfDefine>\n    <IfDefine NOPE>\n      Require not ip 10.0.0.2\n    </IfDefine>\n  </RequireAll>\n</Location>")).toEqual([]);
+    expect(errorsOf("<Location /a>\n  RequireAll\n</Location>")).toEqual(["conf:3: RequireAll is a block: write <RequireAll> ... </RequireAll>"]);
+    expect(errorsOf("<RequireAll>\n  <Location /a>\n  </Location>\n  Require all granted\n</RequireAll>")).toEqual(["conf:3: <Location> is not allowed inside <RequireAll>"]);
+    expect(errorsOf("<Location /a>\n  <Limit GET>\n    <Limit POST>\n      Require all granted\n    </Limit>\n  </Limit>\n</Location>")).toEqual([
+      "conf:4: Limit: <Limit> is not allowed inside <Limit>",
+    ]);
+  });
+
   test("unknown requirement, AuthMerging value, unknown provider with a suggestion, unreadable files", () => {
     expect(errorsOf("<Location /a>\n  Require everybody\n</Location>")).toEqual([expect.stringMatching(/^conf:3: Require: unknown requirement 'everybody'/)]);
     expect(errorsOf("<Location /a>\n  AuthMerging Maybe\n</Location>")).toEqual(["conf:3: AuthMerging: takes Off, And or Or, not 'Maybe'"]);
