@@ -3,6 +3,8 @@ import {
   accessLogModule,
   aliasModule,
   authModule,
+  authBasicModule,
+  authnFileModule,
   defineModule,
   filtersModule,
   headersModule,
@@ -35,7 +37,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

@@ -6,14 +6,14 @@
  * and workload names as arguments to run only those. A workload may describe its request
  * (`request: { method, headers, body, connectionHeaders }`); the default is a plain GET. A
  * workload that cannot run here (a database not configured) says why in `skip`. Plain GET
- * workloads are driven by wrk when it is installed (BENCH_CLIENT=node forces the Node client). With no names given,
+ * workloads (a GET with fixed headers too) are driven by wrk when it is installed (BENCH_CLIENT=node forces the Node client). With no names given,
  * the upload benchmark (`upload.js`, a throughput and memory measurement, not a ratio) and the
  * reload benchmark (`reload.js`: save-to-new-code latency, RSS growth, TsAutoReload On vs Off) run last.
  */
 const { spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres", "secret"];
 
 /** wrk (Debian's package) when installed: far lighter than a Node client, so ratios are not client-bound. */
 const WRK = (() => {
@@ -22,8 +22,9 @@ const WRK = (() => {
 })();
 
 function measure(url, seconds, connections, request = {}) {
-  const plain = !request.method && !request.body && !request.headers && !request.connectionHeaders;
-  if (WRK && plain && process.env.BENCH_CLIENT !== "node") return measureWrk(url, seconds, connections);
+  // GETs with fixed headers (an Authorization) are wrk's too: -H sends them on every request.
+  const plain = !request.method && !request.body && !request.connectionHeaders;
+  if (WRK && plain && process.env.BENCH_CLIENT !== "node") return measureWrk(url, seconds, connections, request.headers);
   return new Promise((resolve, reject) => {
     const args = [path.join(__dirname, "load.js"), url, String(seconds), String(connections), JSON.stringify(request)];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -33,9 +34,10 @@ function measure(url, seconds, connections, request = {}) {
   });
 }
 
-function measureWrk(url, seconds, connections) {
+function measureWrk(url, seconds, connections, headers = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(WRK, ["-t1", `-c${connections}`, `-d${seconds}s`, url], { stdio: ["ignore", "pipe", "inherit"] });
+    const headerArgs = Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
+    const child = spawn(WRK, ["-t1", `-c${connections}`, `-d${seconds}s`, ...headerArgs, url], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => {

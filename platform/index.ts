@@ -27,7 +27,7 @@ export { accessLogModule } from "./access-log";
 export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
-export { authModule } from "./auth";
+export { authModule, authBasicModule, authnFileModule } from "./auth";
 export { envModule } from "./env";
 export { expiresModule } from "./expires";
 export { rewriteModule } from "./rewrite";

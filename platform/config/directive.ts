@@ -34,6 +34,28 @@ export interface Where {
   readonly serverRoot: string;
   /** A path made absolute against ServerRoot. */
   resolvePath(p: string): string;
+  /** The block directive the line is inside (`RequireAll`, `Limit`, ...), or null. */
+  readonly inside: string | null;
+}
+
+/** A line inside a block directive, parsed by its own directive and handed to the block's parse. */
+export interface NestedLine {
+  readonly spec: DirectiveSpec<any>;
+  readonly value: unknown;
+  readonly where: Where;
+}
+
+/**
+ * An error that belongs to another line than the one being parsed: a block directive's parse
+ * throws it for a nested line it refuses, so the error names that line's `FILE:LINE`.
+ */
+export class LineError extends Error {
+  constructor(
+    readonly where: { readonly file: string; readonly line: number },
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -47,7 +69,16 @@ export interface DirectiveSpec<T = unknown> {
   readonly context: DirectiveContext;
   /** Exactly this many arguments, or `[min, max]` (`max` may be `Infinity`). */
   readonly args: number | readonly [number, number];
-  parse(args: string[], where: Where): T;
+  /**
+   * `nested`: for a block directive, the lines between its opening and closing, each parsed by
+   * its own directive (none of them is stored by itself).
+   */
+  parse(args: string[], where: Where, nested: readonly NestedLine[]): T;
+  /**
+   * A block directive, written `<Name args> ... </Name>` (`<RequireAll>`, `<Limit GET>`): the
+   * lines inside are parsed with the same directive table and handed to `parse` as `nested`.
+   */
+  readonly block?: true;
   /** A second line in the same place: by default it replaces the first. */
   readonly combine?: (earlier: T, later: T) => T;
   /** An inner place (section, virtual host) over an outer one: by default the inner value wins. */

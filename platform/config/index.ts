@@ -3,8 +3,8 @@
  * LoadModule, directives as specs whose values merge per section. It knows no directive of any
  * feature: the modules bring those (`platform/module`).
  */
-export { directive, appendList, mergeMaps, flagArg, intArg, secondsArg, extensionArg } from "./directive";
-export type { DirectiveSpec, DirectiveContext, Where, SectionInfo, SectionKind } from "./directive";
+export { directive, LineError, appendList, mergeMaps, flagArg, intArg, secondsArg, extensionArg } from "./directive";
+export type { DirectiveSpec, DirectiveContext, NestedLine, Where, SectionInfo, SectionKind } from "./directive";
 export { ConfigValues } from "./values";
 export { parseConfig, type DirectiveTable, type LoadOptions, type ParsedConfig, type ParsedServer, type Section, type DirectiveLine, type ConfigCheck } from "./parser";
 export { SectionMatcher } from "./section-matcher";

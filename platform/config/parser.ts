@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { ConfigError, ConfigErrors, ErrorCode } from "../errors";
 import { readConfigFile } from "./config-file";
 import { ConfigRegex } from "./config-regex";
-import type { DirectiveContext, DirectiveSpec, SectionInfo, SectionKind, Where } from "./directive";
+import { LineError, type DirectiveContext, type DirectiveSpec, type NestedLine, type SectionInfo, type SectionKind, type Where } from "./directive";
 import { expandInclude } from "./include-glob";
 import { MAX_CONFIG_ERRORS, lexConfig, type ConfigLine } from "./lexer";
 import { closest } from "./suggest";
@@ -133,6 +133,14 @@ interface SectionBuild {
   readonly values: ValuesBuilder;
 }
 
+/** A block directive being read: its opening line and the lines parsed inside it so far. */
+interface BlockBuild {
+  readonly spec: DirectiveSpec<any>;
+  readonly args: string[];
+  readonly where: Where;
+  readonly nested: NestedLine[];
+}
+
 interface Frame {
   name: string;
   file: string;
@@ -143,6 +151,10 @@ interface Frame {
   values: ValuesBuilder;
   section: SectionBuild | null;
   handlerDirectory: string | null;
+  /** The innermost block directive the frame is in (an `<IfDefine>` inside a block keeps it). */
+  block: BlockBuild | null;
+  /** This frame is the block's own (its closing line finishes the block). */
+  opensBlock: boolean;
 }
 
 /**
@@ -178,7 +190,7 @@ class ConfigReader {
     if (!fs.existsSync(this.configFile)) {
       throw new ConfigErrors([new ConfigError(ErrorCode.CONFIG_INCLUDE, this.configFile, 0, "configuration file not found")]);
     }
-    const top: Frame = { name: "", file: this.configFile, line: 0, level: "main", skip: false, server: this.main, values: this.main.values, section: null, handlerDirectory: null };
+    const top: Frame = { name: "", file: this.configFile, line: 0, level: "main", skip: false, server: this.main, values: this.main.values, section: null, handlerDirectory: null, block: null, opensBlock: false };
     this.processFile(this.configFile, [top], [], null);
     const config = this.finish();
     const report = (file: string, line: number, message: string, code: ConfigError["code"] = ErrorCode.CONFIG_ARGUMENTS) => this.error(code, file, line, message);
@@ -243,10 +255,12 @@ class ConfigReader {
         return;
       }
       stack.pop();
+      if (frame.opensBlock && !frame.skip) this.finishBlock(frame.block!, stack[stack.length - 1]);
       return;
     }
     if (line.kind === "open") {
-      stack.push(this.openSection(line, frame));
+      const blockSpec = SECTIONS[line.name.toLowerCase()] ? undefined : this.table.find(line.name);
+      stack.push(blockSpec?.block ? this.openBlock(line, frame, blockSpec) : this.openSection(line, frame));
       return;
     }
     if (frame.skip) return;
@@ -342,6 +356,10 @@ class ConfigReader {
 
   private applyDirective(line: ConfigLine, frame: Frame): void {
     const spec = this.table.find(line.name);
+    if (spec?.block) {
+      this.error(ErrorCode.CONFIG_SYNTAX, line.file, line.line, `${spec.name} is a block: write <${spec.name}${spec.args === 0 ? "" : " ..."}> ... </${spec.name}>`);
+      return;
+    }
     if (!spec) {
       const guess = closest(line.name, [...LANGUAGE_DIRECTIVES, ...this.table.names()]);
       const hint = guess ? ` (did you mean '${guess}'?)` : "";
@@ -352,15 +370,32 @@ class ConfigReader {
       this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `${spec.name} is not allowed ${placeName(frame)}`);
       return;
     }
+    if (!this.argumentsFit(spec, line)) return;
+    const where = this.whereOf(line, frame);
+    try {
+      const value = spec.parse(line.args, where, []);
+      if (frame.block) frame.block.nested.push({ spec, value, where });
+      else {
+        frame.values.add(spec, value);
+        this.lines.push({ spec, args: line.args, value, place: where.place, file: line.file, line: line.line });
+      }
+    } catch (e) {
+      this.parseError(spec, line, e);
+    }
+  }
+
+  private argumentsFit(spec: DirectiveSpec<any>, line: ConfigLine): boolean {
     const [min, max] = typeof spec.args === "number" ? [spec.args, spec.args] : spec.args;
     const n = line.args.length;
-    if (n < min || n > max) {
-      const want = min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name} takes ${want} argument${max === 1 ? "" : "s"}, got ${n}`);
-      return;
-    }
+    if (n >= min && n <= max) return true;
+    const want = min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name} takes ${want} argument${max === 1 ? "" : "s"}, got ${n}`);
+    return false;
+  }
+
+  private whereOf(line: ConfigLine, frame: Frame): Where {
     const serverRoot = this.serverRoot;
-    const where: Where = {
+    return {
       file: line.file,
       line: line.line,
       section: frame.section?.info ?? null,
@@ -368,26 +403,53 @@ class ConfigReader {
       handlerDirectory: frame.handlerDirectory,
       serverRoot,
       resolvePath: (p) => path.resolve(serverRoot, p),
+      inside: frame.block?.spec.name ?? null,
     };
+  }
+
+  /** A parser's error at its line, or at the nested line a block's parser names (LineError). */
+  private parseError(spec: DirectiveSpec<any>, line: { file: string; line: number }, e: unknown): void {
+    const message = (e as Error).message;
+    if (e instanceof LineError) this.error(ErrorCode.CONFIG_ARGUMENTS, e.where.file, e.where.line, message);
+    else this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name}: ${message.replace(new RegExp(`^${spec.name}:? `), "")}`);
+  }
+
+  /** `<Name args>` of a block directive: the lines up to `</Name>` are collected for its parse. */
+  private openBlock(line: ConfigLine, parent: Frame, spec: DirectiveSpec<any>): Frame {
+    const frame: Frame = { ...parent, name: line.name, file: line.file, line: line.line, skip: true, opensBlock: true };
+    if (parent.skip) return frame;
+    if (!ALLOWED[spec.context].includes(parent.level)) {
+      this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `<${spec.name}> is not allowed ${placeName(parent)}`);
+      return frame;
+    }
+    if (!this.argumentsFit(spec, line)) return frame;
+    return { ...frame, skip: false, block: { spec, args: line.args, where: this.whereOf(line, parent), nested: [] } };
+  }
+
+  /** `</Name>`: the block's value, stored where the block is (or nested in an enclosing block). */
+  private finishBlock(block: BlockBuild, outer: Frame): void {
     try {
-      const value = spec.parse(line.args, where);
-      frame.values.add(spec, value);
-      this.lines.push({ spec, args: line.args, value, place: where.place, file: line.file, line: line.line });
+      const value = block.spec.parse(block.args, block.where, block.nested);
+      if (outer.block) outer.block.nested.push({ spec: block.spec, value, where: block.where });
+      else {
+        outer.values.add(block.spec, value);
+        this.lines.push({ spec: block.spec, args: block.args, value, place: block.where.place, file: block.where.file, line: block.where.line });
+      }
     } catch (e) {
-      this.error(ErrorCode.CONFIG_ARGUMENTS, line.file, line.line, `${spec.name}: ${(e as Error).message.replace(new RegExp(`^${spec.name}:? `), "")}`);
+      this.parseError(block.spec, block.where, e);
     }
   }
 
   private openSection(line: ConfigLine, parent: Frame): Frame {
     const spec = SECTIONS[line.name.toLowerCase()];
-    const frame: Frame = { ...parent, name: line.name, file: line.file, line: line.line, skip: true };
+    const frame: Frame = { ...parent, name: line.name, file: line.file, line: line.line, skip: true, opensBlock: false };
     if (parent.skip) return frame;
     if (!spec) {
       const guess = closest(line.name, SECTION_NAMES);
       this.error(ErrorCode.CONFIG_SECTION, line.file, line.line, `unknown section <${line.name}>${guess ? ` (did you mean <${guess}>?)` : ""}`);
       return frame;
     }
-    if (!spec.in.includes(parent.level)) {
+    if (!spec.in.includes(parent.level) || (parent.block && spec.kind !== "if")) {
       this.error(ErrorCode.CONFIG_CONTEXT, line.file, line.line, `<${line.name}> is not allowed ${placeName(parent)}`);
       return frame;
     }
@@ -491,6 +553,7 @@ function canonical(name: string): string {
 }
 
 function placeName(frame: Frame): string {
+  if (frame.block) return `inside <${frame.block.spec.name}>`;
   if (frame.level === "main") return "at server level";
   if (frame.level === "vhost") return "inside <VirtualHost>";
   return `inside <${frame.name}>`;

@@ -8,6 +8,7 @@ import { ErrorCode, TsmodError } from "../errors";
 import { DEFAULT_FORM_LIMITS, type FormLimits } from "../forms";
 import * as D from "./directives";
 import { IpList } from "./ip-list";
+import type { RequireRules } from "./require-rules";
 
 /** The process-wide settings: only the main server's top level sets them. */
 export class CoreMain {
@@ -127,8 +128,8 @@ export class CoreDir {
   readonly optionFlags: ReadonlyMap<string, boolean>;
   readonly authType: string | undefined;
   readonly authName: string | undefined;
-  /** Each `Require` line as its words; undefined when none applies. */
-  readonly requires: readonly (readonly string[])[] | undefined;
+  /** The `Require` rules in effect; undefined when none applies. */
+  readonly requires: RequireRules | undefined;
   private readonly handlersByFile = new BoundedMap<string, string | null>();
   private form: FormSettings | undefined;
 

@@ -1,7 +1,8 @@
-import { isIP } from "node:net";
 import { APLOG_ALERT, APLOG_CRIT, APLOG_DEBUG, APLOG_EMERG, APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING } from "../constants";
 import { appendList, directive, extensionArg, flagArg, intArg, mergeMaps, secondsArg, type DirectiveSpec } from "../config";
 import { parseHandlerSpec } from "./handler-entry";
+import { isIpSpec } from "./ip-spec";
+import { combineRules, mergeRules, parseRequirement, type RequireRules } from "./require-rules";
 
 /**
  * The directives of Apache's core (and mod_python's settings) that the engine itself reads: the
@@ -153,7 +154,7 @@ export const RemoteIPTrustedProxy = directive<string[]>({
   context: "server",
   args: [1, Infinity],
   parse(specs) {
-    const bad = specs.find((spec) => !validIpSpec(spec));
+    const bad = specs.find((spec) => !isIpSpec(spec));
     if (bad) throw new Error(`'${bad}' is not an address, a network prefix or a CIDR range`);
     return specs;
   },
@@ -272,44 +273,18 @@ export const TsImport = directive<ImportEntry[]>({
 });
 
 
-/** `10.1.2.3`, `10.1` (whole leading octets), `10.0.0.0/8`, `::1`, `fe80::/10`. */
-function validIpSpec(spec: string): boolean {
-  const [addr, bits, extra] = spec.split("/");
-  if (extra !== undefined) return false;
-  const family = isIP(addr);
-  if (bits !== undefined) return family !== 0 && /^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32);
-  return family !== 0 || /^\d{1,3}(\.\d{1,3}){0,2}\.?$/.test(addr);
-}
-
-/** Require forms tsmod evaluates itself; anything else is refused at load time. */
-const REQUIRE_KINDS = new Set(["all", "valid-user", "user", "group", "ip"]);
-
 /**
- * Each `Require` line as its words (the kind lower-cased). Lines of one section accumulate
- * (Apache's implicit RequireAny); a section that names its own replaces the inherited ones.
+ * `Require` lines (mod_authz_core): a place's lines accumulate (Apache's implicit `<RequireAny>`);
+ * an inner section's replace the inherited ones unless `AuthMerging` says otherwise. The
+ * containers and `<Limit>` (the authz_core module's) store into the same value.
  */
-export const Require = directive<string[][]>({
+export const Require = directive<RequireRules>({
   name: "Require",
   context: "both",
   args: [1, Infinity],
-  parse(words) {
-    const kind = words[0].toLowerCase();
-    if (!REQUIRE_KINDS.has(kind)) {
-      throw new Error(`Require: unsupported form '${words[0]}' (use all, valid-user, user, group or ip)`);
-    }
-    if (kind === "all" && (words.length !== 2 || !/^(granted|denied)$/i.test(words[1]))) {
-      throw new Error("Require all takes 'granted' or 'denied'");
-    }
-    if ((kind === "user" || kind === "group" || kind === "ip") && words.length < 2) {
-      throw new Error(`Require ${kind} needs at least one name`);
-    }
-    if (kind === "ip") {
-      const bad = words.slice(1).find((w) => !validIpSpec(w));
-      if (bad) throw new Error(`ip '${bad}' is not an address, a network prefix or a CIDR range`);
-    }
-    return [[kind, ...words.slice(1)]];
-  },
-  combine: appendList,
+  parse: (words, where) => ({ nodes: [parseRequirement(words, where.inside === null)] }),
+  combine: combineRules,
+  merge: mergeRules,
 });
 
 export const CORE_DIRECTIVES: readonly DirectiveSpec<any>[] = [

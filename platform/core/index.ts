@@ -10,3 +10,5 @@ export type { PlanView } from "./plan-view";
 export { PHASES, PHASE_DIRECTIVES, phaseByDirective, type PhaseSpec, type PhaseName } from "./ts-phases";
 export { isHtFile } from "./ht-files";
 export { IpList } from "./ip-list";
+export { methodArg, parseRequirement, requireLines, type AuthMerging, type MethodScope, type Requirement, type RequireContainer, type RequireNode, type RequireRules } from "./require-rules";
+export { isIpSpec } from "./ip-spec";

@@ -17,6 +17,17 @@ export function applyHeaderRules(req: Request, rules: readonly HeaderRule[]): vo
   }
 }
 
+/**
+ * Runs `RequestHeader` rules on `req.headersIn` (what handlers and a `ProxyPass` backend see):
+ * `early` ones when the request is read, the others in the fixup phase, after authentication.
+ */
+export function applyRequestHeaderRules(req: Request, rules: readonly HeaderRule[]): void {
+  for (const rule of rules) {
+    if (rule.env && req.subprocessEnv.has(rule.env.name) === rule.env.negate) continue;
+    applyRule(req, req.headersIn, rule);
+  }
+}
+
 function applyRule(req: Request, table: Table, rule: HeaderRule): void {
   const name = rule.name;
   switch (rule.action) {
@@ -58,13 +69,20 @@ function applyRule(req: Request, table: Table, rule: HeaderRule): void {
   }
 }
 
-/** mod_headers' value specifiers: `%t` and `%D` in its `t=`/`D=` microsecond form. */
+/** `%{NAME}s`: the request's own variables (mod_ssl's form, which Apache recipes use for REMOTE_USER). */
+function requestVariable(req: Request, name: string): string | null {
+  if (name === "REMOTE_USER") return req.user;
+  if (name === "AUTH_TYPE") return req.apAuthType;
+  return req.connection.remoteIp;
+}
+
+/** mod_headers' value specifiers: `%t` and `%D` in its `t=`/`D=` microsecond form; unset variables are "(null)". */
 function expand(req: Request, template: string): string {
   if (!template.includes("%")) return template;
-  return template.replace(/%(%|t|D|\{([^}]*)\}e)/g, (_, spec: string, variable: string | undefined) => {
+  return template.replace(/%(%|t|D|\{([^}]*)\}([es]))/g, (_, spec: string, variable: string | undefined, kind: string | undefined) => {
     if (spec === "%") return "%";
     if (spec === "t") return `t=${Math.round(Date.now() * 1000)}`;
     if (spec === "D") return `D=${Math.round((Date.now() / 1000 - req.requestTime) * 1e6)}`;
-    return req.subprocessEnv.get(variable!) ?? "(null)";
+    return (kind === "s" ? requestVariable(req, variable!) : req.subprocessEnv.get(variable!)) ?? "(null)";
   });
 }

@@ -63,6 +63,8 @@ export interface CheckContext {
   readonly servers: readonly CoreServer[];
   /** Modules handler code may import by name (`tsmod`, `tsmod/publisher`, ...). */
   readonly builtins: ReadonlySet<string>;
+  /** The implementations every loaded module provides of a kind, by name (to check names given in directives). */
+  providers<T>(kind: string): ReadonlyMap<string, T>;
   /** Default code TSMOD_CONFIG_ARGUMENTS. */
   report(file: string, line: number, message: string, code?: ConfigError["code"]): void;
   /** The implementations every loaded module provides of a kind, by name. */

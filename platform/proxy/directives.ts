@@ -80,6 +80,9 @@ export const ProxyPassReverse = byPrefix<ProxyReverseRule>("ProxyPassReverse", (
 
 export const ProxyPreserveHost = directive<boolean>({ name: "ProxyPreserveHost", context: "both", args: 1, parse: ([flag]) => flagArg("ProxyPreserveHost", flag) });
 
+/** tsmod's shorthand: the authenticated user goes to the backend as `X-Remote-User`. */
+export const ProxyAddRemoteUser = directive<boolean>({ name: "ProxyAddRemoteUser", context: "both", args: 1, parse: ([flag]) => flagArg("ProxyAddRemoteUser", flag) });
+
 export const ProxyTimeout = directive<number>({
   name: "ProxyTimeout",
   context: "both",
@@ -97,6 +100,8 @@ export interface ProxyConfig {
   readonly rules: readonly ProxyRule[];
   readonly reverse: ReadonlyMap<string, ProxyReverseRule>;
   readonly preserveHost: boolean;
+  /** `ProxyAddRemoteUser On`: `X-Remote-User` carries `req.user` (the client's own is dropped). */
+  readonly addRemoteUser: boolean;
   /** Seconds; undefined: the server's `Timeout`. */
   readonly timeout: number | undefined;
 }

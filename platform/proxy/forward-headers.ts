@@ -26,15 +26,18 @@ function appendValue(existing: string | undefined, value: string): string {
  * The headers the client's `Connection` named left `req.headersIn` before any handler ran
  * (`dropConnectionOptions`); naming them again here would drop what handlers set under those
  * names. For an upgrade, `Connection: Upgrade` and the client's `Upgrade` are passed on.
+ * `addRemoteUser` (`ProxyAddRemoteUser On`): `X-Remote-User` is the authenticated user, never
+ * what the client sent under that name.
  */
-export function backendRequestHeaders(req: Request, backendHost: string, preserveHost: boolean, upgrade: string | null): string[] {
+export function backendRequestHeaders(req: Request, backendHost: string, preserveHost: boolean, upgrade: string | null, addRemoteUser = false): string[] {
   const h = req.headersIn;
   const out: string[] = [];
   for (const [name, value] of h) {
     const key = name.toLowerCase();
-    if (NOT_FORWARDED_IN.has(key) || FORWARDED.has(key)) continue;
+    if (NOT_FORWARDED_IN.has(key) || FORWARDED.has(key) || (addRemoteUser && key === "x-remote-user")) continue;
     out.push(name, value);
   }
+  if (addRemoteUser && req.user) out.push("X-Remote-User", req.user);
   const clientHost = h.get("host");
   out.push("Host", preserveHost && clientHost ? clientHost : backendHost);
   out.push("X-Forwarded-For", appendValue(h.getAll("x-forwarded-for").join(", "), req.connection.remoteIp));

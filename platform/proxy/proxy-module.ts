@@ -1,6 +1,6 @@
 import { DECLINED, OK } from "../constants";
 import { HOOK_FIRST, defineModule } from "../module";
-import { ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyConfig } from "./directives";
+import { ProxyAddRemoteUser, ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, type ProxyConfig } from "./directives";
 import { proxyRequest } from "./proxy-request";
 import { PROXY_HANDLER, proxyFilename } from "./proxy-route";
 
@@ -12,11 +12,12 @@ import { PROXY_HANDLER, proxyFilename } from "./proxy-route";
  */
 export const proxyModule = defineModule<ProxyConfig>({
   name: "proxy",
-  directives: [ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout],
+  directives: [ProxyPass, ProxyPassReverse, ProxyPreserveHost, ProxyTimeout, ProxyAddRemoteUser],
   dirConfig: (values) => ({
     rules: [...(values.get(ProxyPass)?.values() ?? [])].sort((a, b) => b.prefix.length - a.prefix.length),
     reverse: values.get(ProxyPassReverse) ?? new Map(),
     preserveHost: values.get(ProxyPreserveHost) ?? false,
+    addRemoteUser: values.get(ProxyAddRemoteUser) ?? false,
     timeout: values.get(ProxyTimeout),
   }),
   hooks: {

@@ -31,7 +31,7 @@ export async function proxyRequest(req: Request, config: ProxyConfig): Promise<n
   }
   const raw = req.raw;
   const upgrade = isUpgrade(raw) ? (raw.headers.upgrade ?? null) : null;
-  const headers = backendRequestHeaders(req, target.host, config.preserveHost, upgrade);
+  const headers = backendRequestHeaders(req, target.host, config.preserveHost, upgrade, config.addRemoteUser);
   const framing = bodyFraming(raw);
   if (framing !== null) headers.push(...framing);
   const body = framing !== null && framing[1] !== "0" && !state.stream.readableEnded ? state.stream : null;

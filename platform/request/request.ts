@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
-import { parseHandlerSpec, phaseByDirective, type HandlerEntry } from "../core";
+import { parseHandlerSpec, phaseByDirective, requireLines, type HandlerEntry } from "../core";
 import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
 import type { FieldStorage } from "../forms";
@@ -355,7 +355,7 @@ export class Request implements ResponseHead {
 
   /** The `Require` lines in effect, each as one string (`"valid-user"`, `"user a b"`). */
   requires(): string[] {
-    return (this._state.plan.core.requires ?? []).map((words) => words.join(" "));
+    return requireLines(this._state.plan.core.requires);
   }
 
   // ---- auth ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ Require ip 300.1.1.1/99
     ).toEqual([
       "conf:2: TsDebug: takes On or Off, not 'maybe'",
       "conf:3: LimitRequestBody: takes a whole number, not 'lots'",
-      "conf:4: Require: unsupported form 'everyone' (use all, valid-user, user, group or ip)",
+      "conf:4: Require: unknown requirement 'everyone' (one of all, valid-user, user, group, ip, method, env)",
       "conf:5: TsHandler: invalid handler 'a::1bad': '1bad' is not a function name",
       expect.stringMatching(/^conf:6: <LocationMatch>: invalid regular expression/),
       "conf:8: TsHandler: extension 'py' must start with a dot",
