@@ -13,6 +13,7 @@ import {
   type TsmodModule,
 } from "./platform";
 import { sessionsModule } from "./sessions";
+import { userDatabaseModule } from "./handlers/user-database";
 
 /**
  * The handler modules shipped with tsmod, which handler code names (`TsHandler tsmod/publisher`,
@@ -32,7 +33,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, userDatabaseModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */
