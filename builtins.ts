@@ -14,6 +14,7 @@ import {
 } from "./platform";
 import { sessionsModule } from "./sessions";
 import { userDatabaseModule } from "./handlers/user-database";
+import { forwardAuthModule } from "./handlers/forward-auth";
 
 /**
  * The handler modules shipped with tsmod, which handler code names (`TsHandler tsmod/publisher`,
@@ -33,7 +34,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, userDatabaseModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, userDatabaseModule, forwardAuthModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */
