@@ -45,6 +45,9 @@ async function forwardAuth(req: Request): Promise<number> {
     req.headersOut.set("Cache-Control", "no-store");
     return OK;
   }
+  // Apache answers an authenticated user whom the Require rules refuse with 401; a front server
+  // would then ask for other credentials forever: a provider authenticated them, so 403.
+  if (status === HTTP_UNAUTHORIZED && sub.user && sub.notes.has(AUTHN_PROVIDER_NOTE)) return HTTP_FORBIDDEN;
   if (status === HTTP_UNAUTHORIZED) {
     const challenge = sub.errHeadersOut.get("www-authenticate") ?? basicChallenge(sub);
     if (challenge) req.errHeadersOut.set("WWW-Authenticate", challenge);
