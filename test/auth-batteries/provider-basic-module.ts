@@ -1,11 +1,13 @@
-import { AUTHN_PROVIDER_NOTE, DECLINED, HTTP_UNAUTHORIZED, OK, defineModule, moduleState, type AuthProvider } from "tsmod";
+import { AUTHN_PROVIDER_NOTE, DECLINED, HTTP_UNAUTHORIZED, OK, defineModule, moduleState, type AuthProvider, type TsmodModule } from "tsmod";
+
+type Config = { TestAuthProvider?: string[] };
 
 /**
  * A test stand-in for Basic authentication through `auth` providers (what `AuthBasicProvider`
  * does): `TestAuthProvider NAME...` asks the providers in order and records the one that
  * authenticated; `Require group` lines are answered by that provider's groups.
  */
-const providerBasicModule = defineModule<{ TestAuthProvider?: string[] }>({
+const providerBasicModule: TsmodModule<Config> = defineModule<Config>({
   name: "test_provider_basic",
   directives: [{ name: "TestAuthProvider", context: "dir", args: [1, 9], parse: (args: string[]) => args }],
   start: (ctx) => ctx.providers<AuthProvider>("auth"),
