@@ -68,7 +68,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     return false;
   }
   const expected = Buffer.from(m[5], "base64");
-  if (expected.length < 16 || expected.length > 64) return false;
+  if (expected.length < KEY_BYTES || expected.length > 64) return false;
   const key = await derive(password, Buffer.from(m[4], "base64"), params, expected.length);
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

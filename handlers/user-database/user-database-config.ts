@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { CoreDir } from "../../platform";
+import type { CheckContext, ConfigValues, CoreDir } from "../../platform";
 import { DEFAULT_SCRYPT, checkScryptParams, type ScryptParams } from "./password-hash";
 import { isPostgresUrl, type DatabaseSpec } from "./user-store";
 
@@ -35,8 +35,33 @@ export function readUserDatabaseConfig(options: Options): UserDatabaseConfig {
   return { database: read("tsmod.auth.database") ?? DEFAULT_DATABASE, schema: read("tsmod.auth.schema"), cacheMs: cacheSeconds * 1000, params };
 }
 
+/** A place's settings; values `checkUserDatabaseOptions` refused never get this far (the load stops). */
 export function dirUserDatabaseConfig(_values: unknown, core: CoreDir): UserDatabaseConfig {
-  return readUserDatabaseConfig(core.options);
+  try {
+    return readUserDatabaseConfig(core.options);
+  } catch {
+    return readUserDatabaseConfig(new Map());
+  }
+}
+
+function tsOptions(values: ConfigValues): ReadonlyMap<string, string> | undefined {
+  for (const [spec, value] of values.entries()) if (spec.name === "TsOption") return value as ReadonlyMap<string, string>;
+  return undefined;
+}
+
+/** Load-time check: a malformed `tsmod.auth.*` option is an error at its server's or section's FILE:LINE. */
+export function checkUserDatabaseOptions(ctx: CheckContext): void {
+  for (const server of [ctx.config.main, ...ctx.config.vhosts]) {
+    for (const place of [server, ...server.sections]) {
+      const options = tsOptions(place.values);
+      if (!options) continue;
+      try {
+        readUserDatabaseConfig(options);
+      } catch (e) {
+        ctx.report(place.file, place.line, (e as Error).message);
+      }
+    }
+  }
 }
 
 /** Where the database is: a postgres:// URL as given, a file path resolved against ServerRoot. */

@@ -1,5 +1,5 @@
 import { APLOG_ERR, configOf, defineModule, moduleState, type AuthProvider, type ModuleContext, type Request } from "../../platform";
-import { databaseSpec, dirUserDatabaseConfig, type UserDatabaseConfig } from "./user-database-config";
+import { checkUserDatabaseOptions, databaseSpec, dirUserDatabaseConfig, type UserDatabaseConfig } from "./user-database-config";
 import { UserStore } from "./user-store";
 
 /**
@@ -50,6 +50,7 @@ const tsmodProvider: AuthProvider = {
 export const userDatabaseModule = defineModule<UserDatabaseConfig>({
   name: "authn_tsmod",
   dirConfig: dirUserDatabaseConfig,
+  check: checkUserDatabaseOptions,
   providers: { auth: { tsmod: tsmodProvider } },
   start: (ctx) => new UserDatabases(ctx),
   stop: (state: UserDatabases) => state.close(),
