@@ -1,4 +1,9 @@
-import { type ColumnType, type Generated, type Kysely, type Migration, Migrator } from "kysely";
+import type * as KyselyPackage from "kysely";
+import type { ColumnType, Generated, Kysely, Migration } from "kysely";
+import { lazyModule } from "../../platform";
+
+/** kysely, loaded with the first database opened: sites without one pay nothing at start-up. */
+export const kysely = lazyModule<typeof KyselyPackage>("kysely");
 
 /** Milliseconds since the epoch in a BIGINT: pg returns it as a string, SQLite as a number. */
 type Millis = ColumnType<number | string, number, number>;
@@ -72,7 +77,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
 /** The migration tables have their own names, apart from an application's own kysely migrations. */
 export async function migrateUserTables(db: UserDb, dialect: Dialect, schema?: string): Promise<void> {
-  const migrator = new Migrator({
+  const migrator = new (kysely().Migrator)({
     db,
     provider: { getMigrations: async () => migrations(dialect) },
     migrationTableName: "tsmod_user_migrations",

@@ -1,12 +1,11 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import { Pool } from "pg";
-import type { AuthResult } from "../../platform";
+import type BetterSqlite3 from "better-sqlite3";
+import type * as Pg from "pg";
+import { lazyModule, type AuthResult } from "../../platform";
 import { CredentialCache } from "./credential-cache";
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from "./password-hash";
-import { migrateUserTables, type Dialect, type UserDatabaseTables, type UserDb } from "./schema";
+import { kysely, migrateUserTables, type Dialect, type UserDatabaseTables, type UserDb } from "./schema";
 
 /** Where the users live: a SQLite file (absolute path) or a postgres:// URL, and its schema. */
 export interface DatabaseSpec {
@@ -22,6 +21,10 @@ export interface UserInfo {
   readonly created: Date;
   readonly changed: Date;
 }
+
+// Loaded with the first database opened, as kysely is.
+const pg = lazyModule<typeof Pg>("pg");
+const sqlite = lazyModule<typeof BetterSqlite3>("better-sqlite3");
 
 /** How often a process reads other processes' changes: within DESIGN's 2 seconds. */
 export const CHANGE_POLL_MS = 1000;
@@ -57,7 +60,7 @@ export class UserStore {
     if (isPostgresUrl(spec.location)) {
       this.dialect = "postgres";
       if (spec.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(spec.schema)) throw new Error(`invalid PostgreSQL schema name "${spec.schema}"`);
-      const pool = new Pool({
+      const pool = new (pg().Pool)({
         connectionString: spec.location,
         max: 4,
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -66,15 +69,15 @@ export class UserStore {
       });
       pool.on("connect", (client) => client.on("error", (error) => this.log(`tsmod user database: PostgreSQL connection failed: ${error.message}`)));
       pool.on("error", () => undefined);
-      this.db = new Kysely<UserDatabaseTables>({ dialect: new PostgresDialect({ pool }) });
+      this.db = new (kysely().Kysely)<UserDatabaseTables>({ dialect: new (kysely().PostgresDialect)({ pool }) });
     } else {
       this.dialect = "sqlite";
       mkdirSync(dirname(spec.location), { recursive: true });
       closeSync(openSync(spec.location, "a", 0o600)); // password hashes are private
-      const sqlite = new Database(spec.location, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-      sqlite.pragma("journal_mode = WAL");
-      sqlite.pragma("foreign_keys = ON");
-      this.db = new Kysely<UserDatabaseTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+      const database = new (sqlite())(spec.location, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+      database.pragma("journal_mode = WAL");
+      database.pragma("foreign_keys = ON");
+      this.db = new (kysely().Kysely)<UserDatabaseTables>({ dialect: new (kysely().SqliteDialect)({ database }) });
     }
   }
 
