@@ -18,6 +18,9 @@ import {
   rewriteModule,
 } from "./platform";
 import { sessionsModule } from "./sessions";
+import { userDatabaseModule } from "./handlers/user-database";
+import { forwardAuthModule } from "./handlers/forward-auth";
+import { formAuthModule } from "./handlers/form-auth";
 
 /**
  * The handler modules shipped with tsmod, which handler code names (`TsHandler tsmod/publisher`,
@@ -37,7 +40,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule, userDatabaseModule, forwardAuthModule, formAuthModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

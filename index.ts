@@ -4,6 +4,7 @@
  */
 import { cliMain, defineModule, TsmodServer, type ModuleSet, type Request, type ServerOptions, type TsmodModule } from "./platform";
 import { shippedModuleSet } from "./builtins";
+import { userDatabaseCommands } from "./handlers/user-database";
 
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
@@ -15,6 +16,7 @@ export type { AuthProvider, AuthResult, TsmodModule, ModuleSpec, Hook, HookSpec,
 export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 export { shippedModules } from "./builtins";
+export { userDatabase, type UserDatabase } from "./handlers/user-database";
 
 /** `tsmod` as handler code and modules import it: this package's own exports, never a second copy. */
 const packageApi = defineModule({
@@ -46,5 +48,5 @@ export function startServer(configFile: string, options: StartOptions = {}): Pro
 
 /** The `tsmod` command line. */
 export function runCli(argv: string[]): Promise<void> {
-  return cliMain(argv, createModuleSet());
+  return cliMain(argv, createModuleSet(), userDatabaseCommands);
 }

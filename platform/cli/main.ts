@@ -9,6 +9,17 @@ const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
        tsmod configtest -f FILE [-D NAME]...
        tsmod explain -f FILE [-D NAME]... URL [--method M] [--host H]`;
 
+/**
+ * A command the package entry adds to the platform's own (`tsmod passwd`, ...): the code behind
+ * it lives above the platform, which knows no feature by name.
+ */
+export interface CliCommand {
+  /** Its usage lines, shown by `tsmod --help`. */
+  readonly usage: string;
+  /** Runs with the arguments after the command's name; sets process.exitCode on failure. */
+  run(argv: string[], modules: ModuleSet): Promise<void>;
+}
+
 interface Args {
   command: string;
   file: string;
@@ -44,10 +55,13 @@ function parseArgs(argv: string[]): Args | string {
  * The `tsmod` command. `modules` are the shipped modules (the core's features, sessions, the
  * publisher, PSP): the package entry passes them, since the platform itself knows none.
  */
-export async function main(argv: string[], modules: ModuleSet): Promise<void> {
+export async function main(argv: string[], modules: ModuleSet, commands: Readonly<Record<string, CliCommand>> = {}): Promise<void> {
+  const extra = Object.hasOwn(commands, argv[0] ?? "") ? commands[argv[0]] : undefined;
+  if (extra) return extra.run(argv.slice(1), modules);
   const args = parseArgs(argv);
   if (typeof args === "string") {
-    process.stderr.write(args + "\n");
+    const usage = [args, ...Object.values(commands).map((c) => c.usage)].join("\n");
+    process.stderr.write(usage + "\n");
     process.exitCode = args === USAGE ? 0 : 2;
     return;
   }

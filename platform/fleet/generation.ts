@@ -1,5 +1,9 @@
-import { Client } from "pg";
+import type { Client } from "pg";
 import { APLOG_ERR, APLOG_NOTICE } from "../constants";
+import { lazyModule } from "../lazy-module";
+
+/** node-postgres costs every process memory (and a thread module): loaded when a host joins a fleet. */
+const pg = lazyModule<typeof import("pg")>("pg");
 
 /**
  * Coordinated reloads across hosts: a configuration "generation" in PostgreSQL that every
@@ -49,7 +53,7 @@ export interface HostState {
 }
 
 async function connect(settings: FleetSettings): Promise<Client> {
-  const client = new Client({ connectionString: settings.url });
+  const client = new (pg().Client)({ connectionString: settings.url });
   await client.connect();
   const s = settings.schema;
   await client.query(`create schema if not exists ${s}`);

@@ -2,7 +2,7 @@
  * The phase loop: every request phase in Apache's order, running the modules' hooks from the
  * request's plan; and mod_python's handler stacks (`Ts*Handler` lists) the tsmod module runs.
  */
-export { runRequest, runHooks, hasLateHooks, DEFAULT_HANDLER } from "./request-phases";
+export { runRequest, runAccessChecks, runHooks, hasLateHooks, DEFAULT_HANDLER } from "./request-phases";
 export { runPhase } from "./runner";
 export { reportError } from "./report-error";
 export { describeEntry, resolveHandler } from "./handler-call";

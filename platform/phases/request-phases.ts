@@ -104,13 +104,25 @@ export function runRequest(req: Request, server: ServerPlans, isRedirect: boolea
   return runSteps(req, server, isRedirect, 0);
 }
 
+/** The steps before the content's: type, fixup and the content handler. */
+const ACCESS_STEPS = 4;
+
+/**
+ * Runs a sub-request (Apache's `ap_sub_req_method_uri`) through URL mapping and the access,
+ * authentication and authorization checks of its sections, never further: what it answers is
+ * whether that request would be allowed (OK or DECLINED) or the status it would be refused with.
+ */
+export function runAccessChecks(req: Request, server: ServerPlans): MaybePromise<number> {
+  return runSteps(req, server, true, 0, ACCESS_STEPS);
+}
+
 /** The steps from `first` on, without a promise while each step answers at once. */
-function runSteps(req: Request, server: ServerPlans, isRedirect: boolean, first: number): MaybePromise<number> {
-  for (let i = first; i < STEPS.length; i++) {
+function runSteps(req: Request, server: ServerPlans, isRedirect: boolean, first: number, end = STEPS.length): MaybePromise<number> {
+  for (let i = first; i < end; i++) {
     const step = STEPS[i];
     if (isRedirect && !step.onRedirect) continue;
     const r = step.run(req, server);
-    if (isThenable(r)) return r.then((v) => (v === NEXT ? runSteps(req, server, isRedirect, i + 1) : v));
+    if (isThenable(r)) return r.then((v) => (v === NEXT ? runSteps(req, server, isRedirect, i + 1, end) : v));
     if (r !== NEXT) return r;
   }
   return OK;

@@ -4,7 +4,7 @@ export { Output, isBufferedWrite, type ResponseHead, type BodySink, type OutputC
 export { BodyReader } from "./body-reader";
 export { BodyDeadline, bodyDeadline } from "./body-deadline";
 export { ServerInfo, optionsTable, type ConnectionInfo } from "./server-info";
-export { requestStorage, type RequestRuntime, type RequestState, type RequestServices, type FilterDirection } from "./request-state";
+export { requestStorage, type RequestRuntime, type RequestState, type AccessTarget, type AccessLookup, type RequestServices, type FilterDirection } from "./request-state";
 export { HOP_BY_HOP, connectionTokens, dropConnectionOptions } from "./hop-by-hop";
 export { parseBasicAuth } from "./basic-auth";
 export { redirect, sameSiteLocation } from "./redirect";

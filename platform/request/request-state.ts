@@ -35,12 +35,32 @@ export interface RequestRuntime {
   readonly errorLog: ErrorLog;
   /** Runs a new request for `uri` through the phases, sharing this request's response. */
   internalRedirect(req: Request, uri: string): Promise<void>;
+  /** A sub-request for `target` run through its sections' access checks only (`req.lookupAccess`). */
+  lookupAccess(req: Request, target: AccessTarget): Promise<AccessLookup>;
   registry(interpreter: string): ModuleRegistry;
   /** True when any interpreter has loaded `filename` as code (never served as a file). */
   isLoadedModule(filename: string): boolean;
   readonly services: RequestServices;
   /** Before a response head goes out: the modules' `beforeHeaders` (mod_headers' rules). */
   beforeHeaders(req: Request): void;
+}
+
+/** The request whose access `req.lookupAccess` checks. */
+export interface AccessTarget {
+  /** The request target: a path with an optional query (or an absolute URL, whose path is used). */
+  readonly uri: string;
+  /** Default: the request's method. */
+  readonly method?: string;
+  /** The Host it is for (chooses the virtual host); default: the request's. */
+  readonly hostname?: string;
+}
+
+/** What `req.lookupAccess` found. */
+export interface AccessLookup {
+  /** OK when the sections allow it, else the status it would be refused with (401, 403, a redirect, ...). */
+  readonly status: number;
+  /** The sub-request: `user`, `apAuthType`, `notes`, `errHeadersOut` as its checks left them. */
+  readonly request: Request;
 }
 
 /** Per-request bookkeeping the phases and the Request methods share. */

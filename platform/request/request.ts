@@ -14,7 +14,7 @@ import { bodyDeadline } from "./body-deadline";
 import { BodyReader } from "./body-reader";
 import { dropConnectionOptions } from "./hop-by-hop";
 import type { BodySink, Output, OutputChain, ResponseHead } from "./output";
-import type { RequestState } from "./request-state";
+import type { AccessLookup, AccessTarget, RequestState } from "./request-state";
 import type { SessionLike } from "./session-like";
 import { optionsTable, type ConnectionInfo, type ServerInfo } from "./server-info";
 
@@ -31,6 +31,8 @@ export interface RequestInit {
   readonly port: number;
   readonly isHttps: boolean;
   readonly prev: Request | null;
+  /** The request a sub-request was made for. */
+  readonly mainRequest?: Request | null;
 }
 
 /** The handler being run: mod_python's `req.hlist`. */
@@ -63,8 +65,8 @@ export class Request implements ResponseHead {
   readonly connection: ConnectionInfo;
   readonly prev: Request | null;
   next: Request | null = null;
-  /** Set on sub-requests; tsmod makes none yet, so always null. */
-  readonly mainRequest: Request | null = null;
+  /** Set on sub-requests (`lookupAccess`): the request they were made for. */
+  readonly mainRequest: Request | null;
 
   filename: string | null = null;
   pathInfo = "";
@@ -108,6 +110,7 @@ export class Request implements ResponseHead {
     this.port = init.port;
     this.https = init.isHttps;
     this.prev = init.prev;
+    this.mainRequest = init.mainRequest ?? null;
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
     this.headersInTable = init.prev ? init.prev.headersIn : null;
@@ -281,6 +284,15 @@ export class Request implements ResponseHead {
   /** Runs the phases again for `uri`; its output joins this response. `req.prev` is this request. */
   internalRedirect(uri: string): Promise<void> {
     return this._state.runtime.internalRedirect(this, uri);
+  }
+
+  /**
+   * Would another request (same headers and connection, another URL, method or host) pass the
+   * access, authentication and authorization checks of its sections? Runs them in a sub-request
+   * (Apache's `ap_sub_req_method_uri`), never its content handler. Forward-auth is built on it.
+   */
+  lookupAccess(target: AccessTarget): Promise<AccessLookup> {
+    return this._state.runtime.lookupAccess(this, target);
   }
 
   /**

@@ -1,13 +1,13 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { ErrorLog, type LogSink } from "../log";
 import type { Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
-import { hasLateHooks, reportError, runHooks, runRequest } from "../phases";
-import { Output, Request, ServerInfo, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
+import { hasLateHooks, reportError, runAccessChecks, runHooks, runRequest } from "../phases";
+import { Output, Request, ServerInfo, singleRawHeader, type AccessLookup, type AccessTarget, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { parseHost } from "./host-header";
 import { defaultServices } from "./default-services";
@@ -292,6 +292,37 @@ export class Site implements RequestRuntime {
     state.output.head = next;
     const result = await this.run(next, true);
     if (result !== OK && result !== DONE) await this.sendError(next, result);
+  }
+
+  async lookupAccess(req: Request, target: AccessTarget): Promise<AccessLookup> {
+    const host = target.hostname === undefined ? null : parseHost(target.hostname);
+    const vserver = host ? this.matcher.match(target.hostname, req.connection.localPort, req.connection.localIp) : req.server.config;
+    const entry = this.servers.get(vserver)!;
+    const parsed = parseRequestUri(target.uri);
+    const state = req._state;
+    const sub = new Request({
+      raw: req.raw,
+      // Its own output: nothing a check writes may reach the main request's client.
+      state: this.newState(entry, new Output(state.output.raw), state.stream, state.body),
+      server: entry.info,
+      connection: req.connection,
+      method: target.method ?? req.method,
+      uri: parsed.uri,
+      unparsedUri: target.uri,
+      args: parsed.args,
+      hostname: host?.name || vserver.serverName,
+      port: host && host.port >= 0 ? host.port : req.port,
+      isHttps: req.isHttps(),
+      prev: null,
+      mainRequest: req,
+    });
+    let status: number;
+    try {
+      status = await runAccessChecks(sub, entry.plans);
+    } catch (e) {
+      status = await this.pipelineError(sub, e);
+    }
+    return { status: status === DECLINED ? OK : status, request: sub };
   }
 
   private newState(entry: ServerEntry, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {

@@ -1,5 +1,9 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { lazyModule } from "../../lazy-module";
+
+/** Loaded with the first password check: a site without AuthUserFile never starts a thread. */
+const workerThreads = lazyModule<typeof import("node:worker_threads")>("node:worker_threads");
 
 /**
  * bcrypt on worker threads: a check costs milliseconds of CPU (bcryptjs is pure JavaScript), so
@@ -28,7 +32,7 @@ let slots: Slot[] | null = null;
 let nextId = 0;
 
 function newSlot(): Slot {
-  const slot: Slot = { worker: new Worker(SOURCE, { eval: true }), pending: new Map() };
+  const slot: Slot = { worker: new (workerThreads().Worker)(SOURCE, { eval: true }), pending: new Map() };
   slot.worker.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
     const done = slot.pending.get(id);
     slot.pending.delete(id);

@@ -1,0 +1,1 @@
+export { formAuthModule, SESSION_USER, SESSION_PROVIDER } from "./form-auth-module";

@@ -1,0 +1,1 @@
+export { forwardAuthModule, FORWARD_AUTH_HANDLER } from "./forward-auth-module";
