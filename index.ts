@@ -10,6 +10,7 @@ export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "
 export { Table, Request, ServerInfo, TsmodServer, escapeHtml, redirect } from "./platform";
 export { FieldStorage, FileField, parseQs, parseQsl, DEFAULT_FORM_LIMITS, type FormLimits, type FormValue, type CookieOptions } from "./platform";
 export type { ConnectionInfo, HandlerInfo, SessionLike, Filter, FilterFunction } from "./platform";
+export type { RawConnection } from "./platform";
 export { defineModule, AUTHN_PROVIDER_NOTE, directive, appendList, mergeMaps, flagArg, intArg, secondsArg, configOf, moduleState, requestStorage, HOOK_FIRST, HOOK_MIDDLE, HOOK_LAST } from "./platform";
 export type { AuthProvider, AuthResult, TsmodModule, ModuleSpec, Hook, HookSpec, HookPhase, ModuleContext, CheckContext, DirectiveSpec, DirectiveContext, Where, MaybePromise } from "./platform";
 export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";

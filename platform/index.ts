@@ -3,6 +3,7 @@ export * from "./errors";
 export { Table } from "./table";
 export { TtlCache } from "./ttl-cache";
 export { Request, Output, ServerInfo, isBufferedWrite, readForm, redirect, parseBasicAuth, requestStorage, type ConnectionInfo, type HandlerInfo, type RequestServices, type SessionLike, type JsonValue } from "./request";
+export type { RawConnection } from "./request";
 export { TsmodServer, Site, type ServerOptions, type SiteOptions } from "./server";
 export { directive, appendList, mergeMaps, flagArg, intArg, secondsArg, parseConfig, ConfigValues, type DirectiveSpec, type DirectiveContext, type Where, type ParsedConfig } from "./config";
 export { CoreDir, CoreServer, CoreMain, PHASES, type PhaseSpec } from "./core";

@@ -1,13 +1,13 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { APLOG_ERR, APLOG_INFO, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
 import { ErrorLog, type LogSink } from "../log";
-import type { Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
+import type { ConnectionContext, ConnectionHookSpec, Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
 import { hasLateHooks, reportError, runHooks, runRequest } from "../phases";
-import { Output, Request, ServerInfo, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
+import { Output, RawConnection, Request, ServerInfo, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { parseHost } from "./host-header";
 import { defaultServices } from "./default-services";
@@ -31,6 +31,14 @@ const MAX_REDIRECTS = 10;
 interface ServerEntry {
   readonly info: ServerInfo;
   readonly plans: ServerPlans;
+  /** The modules' connection hooks configured for this server, in module order. */
+  readonly connectionHooks: readonly BoundConnectionHook[];
+}
+
+interface BoundConnectionHook {
+  readonly module: string;
+  readonly run: ConnectionHookSpec<unknown>["run"];
+  readonly config: unknown;
 }
 
 /**
@@ -47,6 +55,8 @@ export class Site implements RequestRuntime {
   readonly mainInfo: ServerInfo;
   private readonly matcher: VhostMatcher;
   private readonly servers = new Map<CoreServer, ServerEntry>();
+  /** Whether any server has a connection hook: without one, connections go to HTTP untouched. */
+  readonly takesConnections: boolean = false;
 
   constructor(
     readonly config: SiteConfig,
@@ -61,7 +71,14 @@ export class Site implements RequestRuntime {
     });
     this.services = { ...defaultServices, ...config.modules.services };
     for (const plans of [config.mainServer, ...config.virtualServers]) {
-      this.servers.set(plans.core, { info: new ServerInfo(plans.core), plans });
+      const top = plans.plans.top;
+      const connectionHooks = config.modules.list.flatMap((m) => {
+        const hook = m.connection as ConnectionHookSpec<unknown> | undefined;
+        const cfg = top.config(m);
+        return hook && hook.when(cfg) ? [{ module: m.name, run: hook.run, config: cfg }] : [];
+      });
+      this.takesConnections ||= connectionHooks.length > 0;
+      this.servers.set(plans.core, { info: new ServerInfo(plans.core), plans, connectionHooks });
     }
     this.mainInfo = this.servers.get(main)!.info;
     this.matcher = new VhostMatcher(main, config.virtualServers.map((v) => v.core));
@@ -172,6 +189,39 @@ export class Site implements RequestRuntime {
     // One promise for both outcomes: `run`'s catch and a then would make two.
     if (typeof result === "object") return result.then((r) => this.respond(req, output, r), (e: unknown) => this.pipelineError(req, e).then((r) => this.respond(req, output, r)));
     return this.respond(req, output, result);
+  }
+
+  /**
+   * Offers a new connection to the connection hooks of the server its address belongs to
+   * (Apache's process_connection). False when that server has none: the caller serves HTTP.
+   * Otherwise the hooks run in turn; when every one DECLINES, `asHttp` gets the connection
+   * and the bytes the hooks read from it.
+   * A hook that fails is logged and costs that connection only.
+   */
+  serveConnection(socket: Socket, asHttp: (unread: Buffer) => void): boolean {
+    const addresses = socketAddresses(socket);
+    const entry = this.servers.get(this.matcher.match(undefined, addresses.localPort, addresses.localIp))!;
+    if (entry.connectionHooks.length === 0) return false;
+    const top = entry.plans.plans.top;
+    const ctx: ConnectionContext = { server: entry.info, core: top.core, errorLog: this.errorLog, registry: (name) => this.registry(name) };
+    const conn = new RawConnection(socket, entry.info, this.errorLog);
+    const run = async (): Promise<void> => {
+      for (const hook of entry.connectionHooks) {
+        try {
+          if ((await hook.run(conn, hook.config, ctx)) !== DECLINED) {
+            await conn.close();
+            return;
+          }
+        } catch (e) {
+          conn.logError(`connection handler (${hook.module}): ${(e as Error).stack ?? e}`);
+          socket.destroy();
+          return;
+        }
+      }
+      asHttp(conn.release());
+    };
+    void run();
+    return true;
   }
 
   /**

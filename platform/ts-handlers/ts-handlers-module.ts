@@ -6,6 +6,7 @@ import { checkHandlerEntries, runPhase } from "../phases";
 import { requestStorage, type Request } from "../request";
 import { PHASE_HANDLER_DIRECTIVES, TsHandler, TsHandlerModule } from "./directives";
 import { TsHandlersConfig, handlersFor } from "./handler-lists";
+import { connectionHook, TsConnectionHandler } from "./connection-handler";
 
 /** Runs a phase's handler list with mod_python's stacking rule; DECLINED when it is empty. */
 function run(req: Request, config: TsHandlersConfig, phase: PhaseSpec): MaybePromise<number> {
@@ -38,8 +39,9 @@ function initThen(req: Request, config: TsHandlersConfig, init: readonly Handler
  */
 export const tsHandlersModule = defineModule<TsHandlersConfig>({
   name: "tsmod_handlers",
-  directives: [...PHASE_HANDLER_DIRECTIVES, TsHandlerModule],
-  dirConfig: (values) => new TsHandlersConfig(values.get(TsHandler) ?? new Map()),
+  directives: [...PHASE_HANDLER_DIRECTIVES, TsHandlerModule, TsConnectionHandler],
+  dirConfig: (values) => new TsHandlersConfig(values.get(TsHandler) ?? new Map(), values.get(TsConnectionHandler) ?? null),
+  connection: connectionHook,
   hooks: {
     postRead: {
       when: (c) => c.has(PHASES.init, PHASES.postReadRequest),
@@ -78,5 +80,5 @@ export const tsHandlersModule = defineModule<TsHandlersConfig>({
   handlers: {
     [TSMOD_HANDLER]: (req, config) => run(req, config, PHASES.content),
   },
-  check: (ctx) => checkHandlerEntries(ctx, (values) => [...(values.get(TsHandler)?.values() ?? [])].flat()),
+  check: (ctx) => checkHandlerEntries(ctx, (values) => [...[...(values.get(TsHandler)?.values() ?? [])].flat(), ...[values.get(TsConnectionHandler)].filter((e) => e !== undefined)]),
 });
