@@ -6,6 +6,7 @@ import {
   defineModule,
   filtersModule,
   headersModule,
+  includeModule,
   mimeModule,
   proxyModule,
   staticModule,
@@ -32,7 +33,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, includeModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

@@ -28,4 +28,5 @@ export { accessLogModule } from "./access-log";
 export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
+export { includeModule } from "./include";
 export { authModule } from "./auth";

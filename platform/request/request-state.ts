@@ -36,6 +36,8 @@ export interface RequestRuntime {
   /** Runs a new request for `uri` through the phases, sharing this request's response. */
   internalRedirect(req: Request, uri: string): Promise<void>;
   registry(interpreter: string): ModuleRegistry;
+  /** A GET sub-request for `uri` whose body goes to `write`; answers its status. */
+  subRequest(req: Request, uri: string, write: (body: Buffer) => Promise<void>): Promise<number>;
   /** True when any interpreter has loaded `filename` as code (never served as a file). */
   isLoadedModule(filename: string): boolean;
   readonly services: RequestServices;

@@ -31,6 +31,8 @@ export interface RequestInit {
   readonly port: number;
   readonly isHttps: boolean;
   readonly prev: Request | null;
+  /** The request a sub-request is made for (`mainRequest`). */
+  readonly main?: Request;
 }
 
 /** The handler being run: mod_python's `req.hlist`. */
@@ -63,8 +65,8 @@ export class Request implements ResponseHead {
   readonly connection: ConnectionInfo;
   readonly prev: Request | null;
   next: Request | null = null;
-  /** Set on sub-requests; tsmod makes none yet, so always null. */
-  readonly mainRequest: Request | null = null;
+  /** On a sub-request (`include virtual`), the request it is part of; null otherwise. */
+  readonly mainRequest: Request | null;
 
   filename: string | null = null;
   pathInfo = "";
@@ -108,6 +110,7 @@ export class Request implements ResponseHead {
     this.port = init.port;
     this.https = init.isHttps;
     this.prev = init.prev;
+    this.mainRequest = init.main ?? null;
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
     this.headersInTable = init.prev ? init.prev.headersIn : null;

@@ -16,6 +16,7 @@ import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
+import { SubResponse } from "./sub-request";
 import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
 
@@ -342,6 +343,45 @@ export class Site implements RequestRuntime {
     state.output.head = next;
     const result = await this.run(next, true);
     if (result !== OK && result !== DONE) await this.sendError(next, result);
+  }
+
+  /**
+   * A sub-request for `uri` on the request's server (Apache's ap_sub_req_lookup_uri + run, as
+   * mod_include's `include virtual` makes one): a GET with the request's headers through every
+   * phase, access and auth included, its body streamed to `write`. Answers the sub-request's
+   * status; an error status sends nothing (the caller reports it its own way).
+   */
+  async subRequest(req: Request, uri: string, write: (body: Buffer) => Promise<void>): Promise<number> {
+    const parsed = parseRequestUri(uri);
+    const entry = this.servers.get(req.server.config)!;
+    const sub = new SubResponse(write);
+    const output = new Output(sub.res);
+    const next = new Request({
+      raw: req.raw,
+      state: this.newState(entry, output, req._state.stream, null),
+      server: req.server,
+      connection: req.connection,
+      method: "GET",
+      uri: parsed.uri,
+      unparsedUri: uri,
+      args: parsed.args,
+      hostname: req.hostname,
+      port: req.port,
+      isHttps: req.isHttps(),
+      prev: null,
+      main: req,
+    });
+    output.head = next;
+    const result = await this.run(next, false);
+    if (result !== OK && result !== DONE) {
+      sub.res.destroy();
+      return result;
+    }
+    const end = output.end();
+    if (end) await end;
+    await sub.done;
+    if (this.hasWorkAfterResponse(next)) await this.afterResponse(next);
+    return next.status;
   }
 
   private newState(entry: ServerEntry, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {
