@@ -28,6 +28,7 @@ const LAYERS = [
     "platform/auth",
     "platform/access-log",
     "platform/include",
+    "platform/inspect",
   ],
   /* 8 */ ["platform/server"],
   /* 9 */ ["platform/cluster"], // a primary and workers, each worker a server

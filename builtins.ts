@@ -7,6 +7,7 @@ import {
   filtersModule,
   headersModule,
   includeModule,
+  inspectModule,
   mimeModule,
   proxyModule,
   staticModule,
@@ -33,7 +34,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, includeModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, includeModule, inspectModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

@@ -145,13 +145,9 @@ class SsiPage {
   private elif(el: SsiElement): void {
     const top = this.branches.pop();
     if (!top) throw new Error("elif without if");
-    const value = !top.taken && top.outer && this.conditionIfOuter(el, top.outer);
+    // An elif under a hidden branch, or after a taken one, is not evaluated.
+    const value = !top.taken && top.outer && this.condition(el);
     this.branches.push({ outer: top.outer, active: value, taken: top.taken || value });
-  }
-
-  /** An elif under a branch not shown is not evaluated (its variables may not even make sense there). */
-  private conditionIfOuter(el: SsiElement, outer: boolean): boolean {
-    return outer ? this.condition(el) : false;
   }
 
   private otherwise(): void {

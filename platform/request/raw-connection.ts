@@ -1,10 +1,9 @@
 import type { Socket } from "node:net";
 import { APLOG_ERR } from "../constants";
 import type { ErrorLog } from "../log";
-import { Table } from "../table";
+import type { Table } from "../table";
+import { connectionState } from "./connection-state";
 import type { ServerInfo } from "./server-info";
-
-let lastId = 0;
 
 /**
  * The connection a `TsConnectionHandler` owns (mod_python's connection object): the raw bytes
@@ -18,9 +17,12 @@ export class RawConnection {
   readonly localIp: string;
   readonly localPort: number;
   /** Per-process connection number (Apache's `c->id`). */
-  readonly id = ++lastId;
-  /** Notes handlers keep for the life of the connection. */
-  readonly notes = new Table();
+  readonly id: number;
+  /** Notes handlers keep for the life of the connection (HTTP requests on it see them too). */
+  readonly notes: Table;
+  /** tsmod does no DNS lookups (Apache's HostnameLookups Off): the names are null. */
+  readonly remoteHost = null;
+  readonly localHost = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private ended = false;
@@ -38,6 +40,7 @@ export class RawConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.localIp = socket.localAddress ?? "";
     this.localPort = socket.localPort ?? 0;
+    ({ id: this.id, notes: this.notes } = connectionState(socket));
     socket.on("readable", this.onReadable);
     socket.on("end", this.onEnd);
     socket.on("error", this.onError);

@@ -2,3 +2,4 @@ export { TsmodServer, IDLE_LINGER_MS, gracefulShutdownMs, type ServerOptions } f
 export { Site, type SiteOptions } from "./site";
 export { describeStray, guardProcess } from "./stray-errors";
 export { parseRequestUri } from "./request-uri";
+export { existsConfigDefine, serverRoot, configTree, mpmQuery, type ConfigNode } from "./process-api";

@@ -1,13 +1,15 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { ErrorLog, type LogSink } from "../log";
+import { ErrorLog, retireProcessLog, useProcessLog, type LogSink } from "../log";
+import { ServerCleanups, useServerCleanups } from "../server-cleanups";
 import type { ConnectionContext, ConnectionHookSpec, Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
 import { hasLateHooks, reportError, runHooks, runRequest } from "../phases";
-import { Output, RawConnection, Request, ServerInfo, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
+import type { Table } from "../table";
+import { connectionState, Output, RawConnection, Request, ServerInfo, type ConnectionState, singleRawHeader, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { parseHost } from "./host-header";
 import { defaultServices } from "./default-services";
@@ -16,6 +18,7 @@ import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
+import { retireSiteConfig, useSiteConfig } from "./process-api";
 import { SubResponse } from "./sub-request";
 import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
@@ -54,6 +57,8 @@ export class Site implements RequestRuntime {
   readonly watcher = new FileWatcher();
   readonly services: RequestServices;
   readonly mainInfo: ServerInfo;
+  /** `registerCleanup` callbacks, run when this configuration retires. */
+  private readonly cleanups = new ServerCleanups();
   private readonly matcher: VhostMatcher;
   private readonly servers = new Map<CoreServer, ServerEntry>();
   /** Whether any server has a connection hook: without one, connections go to HTTP untouched. */
@@ -79,7 +84,7 @@ export class Site implements RequestRuntime {
         return hook && hook.when(cfg) ? [{ module: m.name, run: hook.run, config: cfg }] : [];
       });
       this.takesConnections ||= connectionHooks.length > 0;
-      this.servers.set(plans.core, { info: new ServerInfo(plans.core), plans, connectionHooks });
+      this.servers.set(plans.core, { info: new ServerInfo(plans.core, this.errorLog, this.cleanups), plans, connectionHooks });
     }
     this.mainInfo = this.servers.get(main)!.info;
     this.matcher = new VhostMatcher(main, config.virtualServers.map((v) => v.core));
@@ -89,6 +94,9 @@ export class Site implements RequestRuntime {
   async start(): Promise<void> {
     const { config } = this;
     const modules = config.modules;
+    useProcessLog(this.errorLog);
+    useServerCleanups(this.cleanups);
+    useSiteConfig(config);
     await modules.start({ config: config.parsed, main: config.main, servers: [...this.servers.keys()], errorLog: this.errorLog, providers: (kind) => modules.providers(kind) });
     await this.runImports();
   }
@@ -156,7 +164,7 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const connection = new Connection(raw, res, this.mainInfo, addresses);
+    const connection = new Connection(raw, res, this.mainInfo, addresses, this.errorLog);
     const req = new Request({
       raw,
       state: this.newState(entry, output, raw, null),
@@ -245,7 +253,7 @@ export class Site implements RequestRuntime {
       raw,
       state: this.newState(entry, output, raw, null),
       server: entry.info,
-      connection: new Connection(raw, res, this.mainInfo, addresses),
+      connection: new Connection(raw, res, this.mainInfo, addresses, this.errorLog),
       method: "",
       uri: "",
       unparsedUri: "",
@@ -479,10 +487,14 @@ export class Site implements RequestRuntime {
     }
   }
 
+  /** Retires the configuration: server cleanups first (their code may still use what the modules hold), then modules and logs. */
   async close(): Promise<void> {
+    await this.cleanups.run((e) => this.errorLog.log(`server cleanup: ${(e as Error | null)?.stack ?? e}`, APLOG_ERR));
     this.interpreters.close();
     this.watcher.close();
     for (const failure of await this.config.modules.stop()) this.errorLog.log(failure.message, APLOG_ERR);
+    retireProcessLog(this.errorLog);
+    retireSiteConfig(this.config);
     await this.errorLog.close();
   }
 }
@@ -500,21 +512,44 @@ class Connection implements ConnectionInfo {
   readonly remotePort: number;
   readonly localIp: string;
   readonly localPort: number;
+  readonly remoteHost = null;
+  readonly localHost = null;
+  readonly keepalives: number;
+  private readonly state: ConnectionState;
 
   constructor(
     private readonly raw: IncomingMessage,
     private readonly res: ServerResponse,
     readonly baseServer: ServerInfo,
     addresses: SocketAddresses,
+    private readonly errorLog: ErrorLog,
   ) {
     this.remoteIp = addresses.remoteIp;
     this.remotePort = addresses.remotePort;
     this.localIp = addresses.localIp;
     this.localPort = addresses.localPort;
+    this.state = connectionState(raw.socket);
+    this.keepalives = this.state.requests++;
   }
 
   get aborted(): boolean {
     return this.raw.destroyed && !this.res.writableFinished;
+  }
+
+  get id(): number {
+    return this.state.id;
+  }
+
+  get notes(): Table {
+    return this.state.notes;
+  }
+
+  get keepalive(): number {
+    return this.res.shouldKeepAlive ? AP_CONN_KEEPALIVE : AP_CONN_CLOSE;
+  }
+
+  logError(message: string, level: number = APLOG_ERR): void {
+    this.errorLog.log(message, level || APLOG_ERR, `${this.remoteIp}:${this.remotePort}`);
   }
 }
 
