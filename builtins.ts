@@ -26,6 +26,7 @@ const handlerLibrary = defineModule({
     "tsmod/filters/gzip": () => require("./handlers/filters").gzip,
     "tsmod/psp": () => require("./psp-templates"),
     "tsmod/publisher": () => require("./publisher"),
+    "tsmod/testhandler": () => require("./handlers/testhandler"),
   },
 });
 

@@ -1,5 +1,5 @@
 import * as inspector from "node:inspector";
-import { APLOG_NOTICE } from "../constants";
+import { APLOG_WARNING } from "../constants";
 import { directive, flagArg } from "../config";
 import { defineModule } from "../module";
 
@@ -47,7 +47,7 @@ export const inspectModule = defineModule({
       inspector.open(setting.port, setting.host, false);
       openedHere = true;
     }
-    ctx.errorLog.log(`TsInspect: debugger listening on ${inspector.url()}`, APLOG_NOTICE);
+    ctx.errorLog.log(`TsInspect: debugger listening on ${inspector.url()} (anyone who can reach it runs code in this process)`, APLOG_WARNING);
     return true;
   },
   stop(opened: boolean) {
