@@ -21,7 +21,9 @@ export function checkHandlerEntries(ctx: CheckContext, entriesOf: (values: Confi
   });
 }
 
-function checkHandlerEntry(ctx: CheckContext, e: HandlerEntry, dirs: readonly string[], at: { file: string; line: number }): void {
+function checkHandlerEntry(ctx: CheckContext, e: HandlerEntry, dirs: readonly string[], place: { file: string; line: number }): void {
+  // A server's top level has no line of its own (0): the directive's line says where.
+  const at = place.line === 0 && e.file ? { file: e.file, line: e.line } : place;
   if (isBuiltinName(e.module)) {
     if (!ctx.builtins.has(e.module)) ctx.report(at.file, at.line, `no built-in handler module '${e.module}' (have: ${[...ctx.builtins].filter(isBuiltinName).join(", ")})`, ErrorCode.CONFIG_MODULE_NOT_FOUND);
     return;

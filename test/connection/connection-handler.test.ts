@@ -5,7 +5,8 @@
  */
 import * as net from "node:net";
 import * as path from "node:path";
-import { request, startSite, type TestSite } from "../helpers/site";
+import { configErrors, loadConfig } from "../helpers/config";
+import { request, startSite, writeTree, type TestSite } from "../helpers/site";
 
 const EXAMPLES = path.join(__dirname, "../../examples/connection-handlers");
 
@@ -176,5 +177,17 @@ export async function broken(conn: RawConnection) {
     c.send("x");
     await c.ended;
     expect(site.log.join("\n")).toMatch(/connection handler \(tsmod_handlers\): Error: protocol failure \d+/);
+  });
+});
+
+describe("TsConnectionHandler in the configuration", () => {
+  test("is a server-level directive: inside a section it is an error at its line", () => {
+    const dir = writeTree({ "tsmod.conf": "Listen 127.0.0.1:0\n<Location /x>\n  TsConnectionHandler echo\n</Location>\n" });
+    expect(configErrors(() => loadConfig(path.join(dir, "tsmod.conf")))).toEqual([expect.stringMatching(/^conf:3: .*TsConnectionHandler/)]);
+  });
+
+  test("a module that cannot be found is reported at load", () => {
+    const dir = writeTree({ "tsmod.conf": "Listen 127.0.0.1:0\nTsConnectionHandler no/such/module\n" });
+    expect(configErrors(() => loadConfig(path.join(dir, "tsmod.conf")))).toEqual([expect.stringMatching(/^conf:2: handler module 'no\/such\/module' not found/)]);
   });
 });
