@@ -11,4 +11,4 @@ export { redirect, sameSiteLocation } from "./redirect";
 export type { SessionLike, JsonValue } from "./session-like";
 export { rawHeader, singleRawHeader, declaresBody } from "./raw-header";
 export { RawConnection } from "./raw-connection";
-export { connectionState, type ConnectionState } from "./connection-state";
+export { connectionState, ConnectionState } from "./connection-state";

@@ -40,7 +40,9 @@ export class RawConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.localIp = socket.localAddress ?? "";
     this.localPort = socket.localPort ?? 0;
-    ({ id: this.id, notes: this.notes } = connectionState(socket));
+    const state = connectionState(socket);
+    this.id = state.id;
+    this.notes = state.notes;
     socket.on("readable", this.onReadable);
     socket.on("end", this.onEnd);
     socket.on("error", this.onError);
