@@ -1,7 +1,11 @@
-import * as inspector from "node:inspector";
+import type * as Inspector from "node:inspector";
 import { APLOG_WARNING } from "../constants";
 import { directive, flagArg } from "../config";
+import { lazyModule } from "../lazy-module";
 import { defineModule } from "../module";
+
+/** Loaded only when the directive is on: `node:inspector` brings worker_threads with it. */
+const nodeInspector = lazyModule<typeof Inspector>("node:inspector");
 
 interface InspectSetting {
   readonly on: boolean;
@@ -42,6 +46,7 @@ export const inspectModule = defineModule({
   start(ctx) {
     const setting = ctx.config.main.values.get(TsInspect);
     if (!setting?.on) return false;
+    const inspector = nodeInspector();
     users++;
     if (!inspector.url()) {
       inspector.open(setting.port, setting.host, false);
@@ -52,7 +57,7 @@ export const inspectModule = defineModule({
   },
   stop(opened: boolean) {
     if (opened && --users === 0 && openedHere) {
-      inspector.close();
+      nodeInspector().close();
       openedHere = false;
     }
   },
