@@ -30,6 +30,8 @@ const LAYERS = [
     "platform/env",
     "platform/expires",
     "platform/rewrite",
+    "platform/include",
+    "platform/inspect",
   ],
   /* 8 */ ["platform/server"],
   /* 9 */ ["platform/cluster"], // a primary and workers, each worker a server

@@ -8,6 +8,8 @@ import {
   defineModule,
   filtersModule,
   headersModule,
+  includeModule,
+  inspectModule,
   mimeModule,
   proxyModule,
   staticModule,
@@ -32,6 +34,7 @@ const handlerLibrary = defineModule({
     "tsmod/filters/gzip": () => require("./handlers/filters").gzip,
     "tsmod/psp": () => require("./psp-templates"),
     "tsmod/publisher": () => require("./publisher"),
+    "tsmod/testhandler": () => require("./handlers/testhandler"),
   },
 });
 
@@ -40,7 +43,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule, userDatabaseModule, forwardAuthModule, formAuthModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule, userDatabaseModule, forwardAuthModule, formAuthModule, includeModule, inspectModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

@@ -11,6 +11,8 @@ export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "
 export { Table, Request, ServerInfo, TsmodServer, escapeHtml, redirect } from "./platform";
 export { FieldStorage, FileField, parseQs, parseQsl, DEFAULT_FORM_LIMITS, type FormLimits, type FormValue, type CookieOptions } from "./platform";
 export type { ConnectionInfo, HandlerInfo, SessionLike, Filter, FilterFunction } from "./platform";
+export type { RawConnection } from "./platform";
+export { existsConfigDefine, serverRoot, configTree, mpmQuery, logError, registerCleanup, parseHeader, stat, APR_NOFILE, APR_REG, APR_DIR, APR_CHR, APR_BLK, APR_PIPE, APR_LNK, APR_SOCK, type ConfigNode, type Finfo } from "./platform";
 export { defineModule, AUTHN_PROVIDER_NOTE, directive, appendList, mergeMaps, flagArg, intArg, secondsArg, configOf, moduleState, serverConfigOf, requestStorage, HOOK_FIRST, HOOK_MIDDLE, HOOK_LAST } from "./platform";
 export type { AuthProvider, AuthResult, TsmodModule, ModuleSpec, Hook, HookSpec, HookPhase, ModuleContext, CheckContext, DirectiveSpec, DirectiveContext, Where, MaybePromise } from "./platform";
 export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";

@@ -77,3 +77,44 @@ export const SERVER_SOFTWARE = "tsmod/0.1.0";
  * only `Header always` rules apply to it, as mod_headers' error filter does.
  */
 export const ERROR_RESPONSE_NOTE = "tsmod.error-response";
+
+// ---- mod_python's remaining constants (apache.*), for the members that use them ----
+
+/** `req.getRemoteHost(type)`. */
+export const REMOTE_HOST = 0;
+export const REMOTE_NAME = 1;
+export const REMOTE_NOLOOKUP = 2;
+export const REMOTE_DOUBLE_REV = 3;
+
+/** `req.proxyreq`. */
+export const PROXYREQ_NONE = 0;
+export const PROXYREQ_PROXY = 1;
+export const PROXYREQ_REVERSE = 2;
+export const PROXYREQ_RESPONSE = 3;
+
+/** `req.usedPathInfo`. */
+export const AP_REQ_ACCEPT_PATH_INFO = 0;
+export const AP_REQ_REJECT_PATH_INFO = 1;
+export const AP_REQ_DEFAULT_PATH_INFO = 2;
+
+/** `req.connection.keepalive`. */
+export const AP_CONN_UNKNOWN = 0;
+export const AP_CONN_CLOSE = 1;
+export const AP_CONN_KEEPALIVE = 2;
+
+/** `mpmQuery(code)` codes and answers (Apache's AP_MPMQ_*). */
+export const AP_MPMQ_NOT_SUPPORTED = 0;
+export const AP_MPMQ_STATIC = 1;
+export const AP_MPMQ_DYNAMIC = 2;
+export const AP_MPMQ_MAX_DAEMON_USED = 1;
+export const AP_MPMQ_IS_THREADED = 2;
+export const AP_MPMQ_IS_FORKED = 3;
+export const AP_MPMQ_HARD_LIMIT_DAEMONS = 4;
+export const AP_MPMQ_HARD_LIMIT_THREADS = 5;
+export const AP_MPMQ_MAX_THREADS = 6;
+export const AP_MPMQ_MIN_SPARE_DAEMONS = 7;
+export const AP_MPMQ_MIN_SPARE_THREADS = 8;
+export const AP_MPMQ_MAX_SPARE_DAEMONS = 9;
+export const AP_MPMQ_MAX_SPARE_THREADS = 10;
+export const AP_MPMQ_MAX_REQUESTS_DAEMON = 11;
+export const AP_MPMQ_MAX_DAEMONS = 12;

@@ -118,6 +118,8 @@ export class CoreDir {
   /** Absolute module search folders from `TsPath`. */
   readonly tsPath: readonly string[] | undefined;
   readonly interpreter: string | undefined;
+  readonly interpPerDirectory: boolean;
+  readonly interpPerDirective: boolean;
   /** `SetHandler`: undefined when not set here, "" for `None`. */
   readonly setHandler: string | undefined;
   private readonly addHandlers: ReadonlyMap<string, string>;
@@ -140,6 +142,8 @@ export class CoreDir {
     this.autoReload = values.get(D.TsAutoReload) !== false;
     this.tsPath = values.get(D.TsPath);
     this.interpreter = values.get(D.TsInterpreter);
+    this.interpPerDirectory = values.get(D.TsInterpPerDirectory) === true;
+    this.interpPerDirective = values.get(D.TsInterpPerDirective) === true;
     this.setHandler = values.get(D.SetHandler);
     this.addHandlers = values.get(D.AddHandler) ?? new Map();
     this.errorDocuments = values.get(D.ErrorDocument) ?? new Map();
@@ -169,6 +173,11 @@ export class CoreDir {
     return found;
   }
 
+  /** The file's extensions that `AddHandler` maps (mod_python's `req.get_addhandler_exts()`). */
+  addHandlerExtensions(filename: string): string[] {
+    return path.basename(filename).toLowerCase().split(".").slice(1).filter((p) => this.addHandlers.has("." + p));
+  }
+
   /** The form limits of `tsmod.form.*` and LimitRequestBody; the upload folder is made on first use. */
   formSettings(): FormSettings {
     if (this.form) return this.form;
@@ -196,6 +205,8 @@ function settingsTable(values: ConfigValues): Map<string, string> {
   const flag = (name: string, value: boolean | undefined) => value !== undefined && table.set(name, value ? "1" : "0");
   flag("TsDebug", values.get(D.TsDebug));
   flag("TsAutoReload", values.get(D.TsAutoReload));
+  flag("TsInterpPerDirectory", values.get(D.TsInterpPerDirectory));
+  flag("TsInterpPerDirective", values.get(D.TsInterpPerDirective));
   const tsPath = values.get(D.TsPath);
   if (tsPath) table.set("TsPath", tsPath.join(" "));
   const interpreter = values.get(D.TsInterpreter);

@@ -249,6 +249,10 @@ function flagSetting(name: string): DirectiveSpec<boolean> {
 
 export const TsDebug = flagSetting("TsDebug");
 export const TsAutoReload = flagSetting("TsAutoReload");
+/** mod_python's PythonInterpPerDirectory: the interpreter is named after the request's file's folder. */
+export const TsInterpPerDirectory = flagSetting("TsInterpPerDirectory");
+/** mod_python's PythonInterpPerDirective: named after the folder of the section naming the handler. */
+export const TsInterpPerDirective = flagSetting("TsInterpPerDirective");
 export const TsPath = directive<string[]>({ name: "TsPath", context: "both", args: [1, Infinity], parse: (dirs, where) => dirs.map((d) => where.resolvePath(d)) });
 export const TsInterpreter = oneArg("TsInterpreter", "both", (name) => name);
 
@@ -294,4 +298,5 @@ export const CORE_DIRECTIVES: readonly DirectiveSpec<any>[] = [
   RemoteIPHeader, RemoteIPTrustedProxy,
   Options, SetHandler, AddHandler, RemoveHandler, ErrorDocument, LimitRequestBody, AuthType, AuthName, Require,
   TsOption, TsDebug, TsAutoReload, TsPath, TsInterpreter,
+  TsInterpPerDirectory, TsInterpPerDirective,
 ];

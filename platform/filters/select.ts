@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { parseHandlerSpec } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
+import type { Plan } from "../module";
 import { describeEntry, resolveHandler } from "../phases";
 import { requestStorage, type FilterDirection, type Request } from "../request";
 import type { FilterSpec } from "./chain";
@@ -29,10 +30,29 @@ function requestFilters(req: Request, d: FilterDirection): RequestFilters {
   return (all[d] ??= { registered: new Map(), added: [] });
 }
 
-/** A name registered by this request wins over one from the configuration. */
-function lookup(req: Request, conf: FiltersConfig, d: FilterDirection, name: string): FilterRegistration | undefined {
+/**
+ * Provider kinds under which modules offer filters by name (`providers: { outputFilter:
+ * { INCLUDES: fn } }`), the way Apache modules register theirs.
+ */
+export const FILTER_PROVIDER_KINDS: Record<FilterDirection, string> = { output: "outputFilter", input: "inputFilter" };
+
+/** A filter a module provides: its name as the module spells it and its function. */
+interface ProvidedFilter {
+  readonly name: string;
+  readonly fn: FilterFunction;
+}
+
+function provided(req: Request, d: FilterDirection, key: string): ProvidedFilter | undefined {
+  for (const [name, fn] of (req._state.plan as Plan).modules.providers<FilterFunction>(FILTER_PROVIDER_KINDS[d])) {
+    if (name.toLowerCase() === key) return { name, fn };
+  }
+  return undefined;
+}
+
+/** A name registered by this request wins over one from the configuration, which wins over a module's. */
+function lookup(req: Request, conf: FiltersConfig, d: FilterDirection, name: string): FilterRegistration | ProvidedFilter | undefined {
   const key = name.toLowerCase();
-  return allRequestFilters(req)?.[d]?.registered.get(key) ?? conf[d].registry.get(key);
+  return allRequestFilters(req)?.[d]?.registered.get(key) ?? conf[d].registry.get(key) ?? provided(req, d, key);
 }
 
 function singleName(name: string): string {
@@ -101,6 +121,7 @@ export function selectFilters(req: Request, all: FiltersConfig, d: FilterDirecti
 
 function specFor(req: Request, conf: FiltersConfig, d: FilterDirection, name: string): FilterSpec {
   const reg = lookup(req, conf, d, name);
+  if (reg && "fn" in reg) return { name: reg.name, handler: `built-in ${reg.name}`, resolve: () => reg.fn };
   return {
     name: reg?.name ?? name,
     handler: reg ? describeEntry(reg.entry) : "unregistered",

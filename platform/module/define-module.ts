@@ -2,7 +2,8 @@ import type { ConfigError } from "../errors";
 import type { ConfigValues, DirectiveSpec, ParsedConfig } from "../config";
 import type { CoreDir, CoreMain, CoreServer } from "../core";
 import type { ErrorLog } from "../log";
-import type { Request, RequestServices } from "../request";
+import type { ModuleRegistry } from "../loader";
+import type { RawConnection, Request, RequestServices, ServerInfo } from "../request";
 
 /** A result or the promise of one: a hook that has nothing to wait for answers at once. */
 export type HookResult = number | Promise<number>;
@@ -102,6 +103,26 @@ export interface RefusedRequestLog {
   log(req: Request): void;
 }
 
+/** What a connection hook sees besides the connection: its server and where its code loads. */
+export interface ConnectionContext {
+  readonly server: ServerInfo;
+  /** The core's settings at the server's top level (TsPath, TsAutoReload, TsInterpreter, ...). */
+  readonly core: CoreDir;
+  readonly errorLog: ErrorLog;
+  registry(interpreter: string): ModuleRegistry;
+}
+
+/**
+ * Apache's process_connection: a module that speaks its own protocol on a server's
+ * connections. OK: the hook served the connection (it is closed after); DECLINED: the next
+ * hook, or HTTP, gets the connection with whatever the hook left unread.
+ */
+export interface ConnectionHookSpec<D> {
+  /** Whether the hook takes connections of a server, with the module's config at its top level (asked once per configuration). */
+  readonly when: (config: D) => boolean;
+  readonly run: (conn: RawConnection, config: D, ctx: ConnectionContext) => HookResult;
+}
+
 export interface ModuleSpec<D> {
   /** Unique among the loaded modules; `<IfModule NAME>` and `LoadModule NAME` use it. */
   readonly name: string;
@@ -117,6 +138,8 @@ export interface ModuleSpec<D> {
    */
   readonly serverConfig?: (values: ConfigValues, server: CoreServer) => unknown;
   readonly hooks?: { readonly [P in HookPhase]?: HookDeclaration<D> };
+  /** Raw connections of the servers it is configured for, before (or instead of) HTTP. */
+  readonly connection?: ConnectionHookSpec<D>;
   /** Just before a response head goes out (mod_headers' `Header` rules, ...). */
   readonly beforeHeaders?: (req: Request, config: D) => void;
   /** Content handlers by name, for `SetHandler NAME` / `AddHandler NAME .ext`. */

@@ -33,19 +33,21 @@ export function checkHandlerEntries(ctx: CheckContext, refsOf: (values: ConfigVa
 
 function checkHandlerEntry(ctx: CheckContext, ref: HandlerRef, dirs: readonly string[], place: { file: string; line: number }, seen: Set<string>): void {
   const e = ref.entry;
+  // A server's top level has no line of its own (0): the directive's line says where.
+  const where = place.line === 0 && e.file ? { file: e.file, line: e.line } : place;
   const report = (at: { file: string | null; line: number }, message: string, code: (typeof ErrorCode)[keyof typeof ErrorCode]) => {
     const key = `${at.file}:${at.line}:${message}`;
     if (!seen.has(key)) ctx.report(at.file ?? place.file, at.line, message, code);
     seen.add(key);
   };
   if (isBuiltinName(e.module)) {
-    if (!ctx.builtins.has(e.module)) report(place, `no built-in handler module '${e.module}' (have: ${[...ctx.builtins].filter(isBuiltinName).join(", ")})`, ErrorCode.CONFIG_MODULE_NOT_FOUND);
+    if (!ctx.builtins.has(e.module)) report(where, `no built-in handler module '${e.module}' (have: ${[...ctx.builtins].filter(isBuiltinName).join(", ")})`, ErrorCode.CONFIG_MODULE_NOT_FOUND);
     return;
   }
   const search = [e.directory, ...dirs].filter((d): d is string => !!d);
   const file = findHandlerModule(e.module, search, ctx.config.serverRoot);
   if (!file) {
-    report(place, `handler module '${e.module}' not found (looked in ${search.join(", ")})`, ErrorCode.CONFIG_MODULE_NOT_FOUND);
+    report(where, `handler module '${e.module}' not found (looked in ${search.join(", ")})`, ErrorCode.CONFIG_MODULE_NOT_FOUND);
     return;
   }
   if (!ctx.deep) return;

@@ -79,8 +79,19 @@ const resolutions = new WeakMap<HandlerEntry, Resolution>();
 const RELOAD_ON = { autoReload: true } as const;
 const RELOAD_OFF = { autoReload: false } as const;
 
+/**
+ * TsInterpPerDirective (unless TsInterpreter or TsInterpPerDirectory names it): the handler runs
+ * in the interpreter named after the folder of the section that names it; one from the server
+ * level, in the server's.
+ */
+function interpreterFor(req: Request, entry: HandlerEntry): string {
+  const core = req._state.plan.core;
+  if (core.interpPerDirective && core.interpreter === undefined && !core.interpPerDirectory) req.interpreter = entry.directory ?? req.server.serverHostname;
+  return req.interpreter;
+}
+
 function loadModule(req: Request, entry: HandlerEntry): Record<string, unknown> {
-  const registry = req._state.runtime.registry(req.interpreter);
+  const registry = req._state.runtime.registry(interpreterFor(req, entry));
   if (isBuiltinName(entry.module)) return registry.builtin(entry.module) as Record<string, unknown>;
   const core = req._state.plan.core;
   const tsPath = core.tsPath;

@@ -148,10 +148,16 @@ function mapStorage(req: Request, server: ServerPlans): MaybePromise<number> {
   });
 }
 
+/** TsInterpPerDirectory's interpreter name: the file's folder, or the folder itself, with a slash. */
+function folderName(filename: string, isDirectory: boolean): string {
+  const dir = isDirectory ? filename : filename.slice(0, filename.lastIndexOf("/") + 1);
+  return dir.endsWith("/") ? dir : dir + "/";
+}
+
 /** What follows from the plan: interpreter, handler, `| .ext`, the body limit. */
 function configure(req: Request): number {
   const core = req._state.plan.core;
-  req.interpreter = core.interpreter ?? req.server.serverHostname;
+  req.interpreter = core.interpreter ?? (core.interpPerDirectory && req.filename ? folderName(req.filename, req._state.finfo?.isDirectory() ?? false) : req.server.serverHostname);
   req.handler ??= core.handlerFor(req.filename);
   req.extension = handlerExtension(req.filename);
   const declared = Number(rawHeader(req.raw.rawHeaders, "content-length") ?? 0);

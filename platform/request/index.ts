@@ -10,3 +10,5 @@ export { parseBasicAuth } from "./basic-auth";
 export { redirect, sameSiteLocation } from "./redirect";
 export type { SessionLike, JsonValue } from "./session-like";
 export { rawHeader, singleRawHeader, declaresBody } from "./raw-header";
+export { RawConnection } from "./raw-connection";
+export { connectionState, ConnectionState } from "./connection-state";

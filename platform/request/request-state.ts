@@ -38,6 +38,8 @@ export interface RequestRuntime {
   /** A sub-request for `target` run through its sections' access checks only (`req.lookupAccess`). */
   lookupAccess(req: Request, target: AccessTarget): Promise<AccessLookup>;
   registry(interpreter: string): ModuleRegistry;
+  /** A GET sub-request for `uri` whose body goes to `write`; answers its status. */
+  subRequest(req: Request, uri: string, write: (body: Buffer) => Promise<void>): Promise<number>;
   /** True when any interpreter has loaded `filename` as code (never served as a file). */
   isLoadedModule(filename: string): boolean;
   readonly services: RequestServices;

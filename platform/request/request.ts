@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
-import { APLOG_ERR, OK, SERVER_SOFTWARE } from "../constants";
+import type { TLSSocket } from "node:tls";
+import { AP_REQ_DEFAULT_PATH_INFO, APLOG_ERR, OK, PROXYREQ_NONE, REMOTE_DOUBLE_REV, REMOTE_HOST, REMOTE_NAME, SERVER_SOFTWARE } from "../constants";
+import { finfoOf, type Finfo } from "../finfo";
 import { parseHandlerSpec, phaseByDirective, requireLines, type HandlerEntry } from "../core";
 import { parseCookies, sealCookieValue, serializeCookie, signCookie, unsealCookieValue, verifySignedCookie, type CookieOptions } from "../cookies";
 import { ErrorCode, TsmodError } from "../errors";
@@ -31,7 +33,7 @@ export interface RequestInit {
   readonly port: number;
   readonly isHttps: boolean;
   readonly prev: Request | null;
-  /** The request a sub-request was made for. */
+  /** The request a sub-request is made for (`lookupAccess`, `include virtual`). */
   readonly mainRequest?: Request | null;
 }
 
@@ -65,7 +67,7 @@ export class Request implements ResponseHead {
   readonly connection: ConnectionInfo;
   readonly prev: Request | null;
   next: Request | null = null;
-  /** Set on sub-requests (`lookupAccess`): the request they were made for. */
+  /** On a sub-request (`lookupAccess`, `include virtual`), the request it is made for; null otherwise. */
   readonly mainRequest: Request | null;
 
   filename: string | null = null;
@@ -439,6 +441,127 @@ export class Request implements ResponseHead {
     if (safe && ims && !Number.isNaN(modified) && modified <= Date.parse(ims)) return 304;
     return OK;
   }
+
+  // ---- the rest of mod_python's request members ---------------------------------------
+
+  /** `proxyreq`: PROXYREQ_NONE, or what a module doing proxy work sets. */
+  proxyreq = PROXYREQ_NONE;
+  /** `used_path_info` (AcceptPathInfo's setting for this request); informational. */
+  usedPathInfo = AP_REQ_DEFAULT_PATH_INFO;
+  /** `vlist_validator`: tsmod does no content negotiation, so null unless a handler sets it. */
+  vlistValidator: string | null = null;
+  private canonical: string | null = null;
+
+  /**
+   * `parsed_uri`: [scheme, hostinfo, user, password, hostname, port, path, query, fragment]
+   * (indexes URI_SCHEME ... URI_FRAGMENT); the authority parts are set only for an absolute
+   * request URI (a proxy request).
+   */
+  get parsedUri(): readonly [string | null, string | null, string | null, string | null, string | null, number | null, string, string | null, string | null] {
+    const abs = /^([a-z][a-z0-9+.-]*):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(this.unparsedUri);
+    const hash = this.unparsedUri.indexOf("#");
+    const fragment = hash >= 0 ? this.unparsedUri.slice(hash + 1) : null;
+    if (!abs) return [null, null, null, null, null, null, this.uri, this.args, fragment];
+    const hostinfo = abs[0].slice(abs[1].length + 3);
+    return [abs[1], hostinfo, abs[2] ?? null, abs[3] ?? null, abs[4], abs[5] ? Number(abs[5]) : null, this.uri, this.args, fragment];
+  }
+
+  /** `finfo`: the file `filename` names as tsmod found it (null before the mapping, or when there is none). */
+  get finfo(): Finfo | null {
+    const st = this._state.finfo;
+    return st && this.filename ? finfoOf(this.filename, st) : null;
+  }
+
+  /** `canonical_filename`: `filename` unless a handler sets another. */
+  get canonicalFilename(): string | null {
+    return this.canonical ?? this.filename;
+  }
+
+  set canonicalFilename(value: string | null) {
+    this.canonical = value;
+  }
+
+  /** `clength`: the Content-Length set for the response, 0 when none is. */
+  get clength(): number {
+    return Number(this.headersOut.get("Content-Length") ?? 0) || 0;
+  }
+
+  /** `chunked`: whether the response body goes out in chunked encoding (known once the headers are out). */
+  get chunked(): boolean {
+    return (this.out.raw as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
+  }
+
+  /** `range`: the request's Range header, or null. */
+  get range(): string | null {
+    return this.headersIn.get("Range") ?? null;
+  }
+
+  /** `content_encoding`: the response's Content-Encoding, or null. */
+  get contentEncoding(): string | null {
+    return this.headersOut.get("Content-Encoding") ?? null;
+  }
+
+  /** `content_languages`: the response's Content-Language values. */
+  get contentLanguages(): string[] {
+    return (this.headersOut.get("Content-Language") ?? "").split(",").map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** `sent_bodyct`: 1 once body bytes have gone to the client, else 0. */
+  get sentBodyct(): number {
+    return this.out.bytesSent > 0 ? 1 : 0;
+  }
+
+  /** `eos_sent`: true once the response is complete. */
+  get eosSent(): boolean {
+    return this.out.finished;
+  }
+
+  /**
+   * `get_remote_host(type, str_is_ip)`: tsmod does no DNS lookups (Apache's HostnameLookups
+   * Off), so REMOTE_NAME and REMOTE_NOLOOKUP answer the address and REMOTE_HOST and
+   * REMOTE_DOUBLE_REV null; with `strIsIp`, `[host, isIp]`.
+   */
+  getRemoteHost(type?: number): string | null;
+  getRemoteHost(type: number, strIsIp: true): [string | null, boolean];
+  getRemoteHost(type = REMOTE_NAME, strIsIp = false): string | null | [string | null, boolean] {
+    const host = type === REMOTE_HOST || type === REMOTE_DOUBLE_REV ? null : this.connection.remoteIp;
+    return strIsIp ? [host, host !== null] : host;
+  }
+
+  /** `get_addhandler_exts()`: the extensions of `filename` that `AddHandler` maps. */
+  getAddhandlerExts(): string[] {
+    return this.filename ? this._state.plan.core.addHandlerExtensions(this.filename) : [];
+  }
+
+  /**
+   * `ssl_var_lookup(name)`: mod_ssl's variables for a TLS connection (HTTPS, SSL_PROTOCOL,
+   * SSL_CIPHER, SSL_CLIENT_S_DN_CN, SSL_SERVER_S_DN_CN, SSL_SESSION_RESUMED); null without TLS
+   * or for a variable tsmod does not know.
+   */
+  sslVarLookup(name: string): string | null {
+    const tls = this.raw.socket as Partial<TLSSocket>;
+    if (typeof tls.getProtocol !== "function") return name === "HTTPS" ? "off" : null;
+    const t = tls as TLSSocket;
+    switch (name) {
+      case "HTTPS":
+        return "on";
+      case "SSL_PROTOCOL":
+        return t.getProtocol();
+      case "SSL_CIPHER":
+        return t.getCipher()?.name ?? null;
+      case "SSL_CLIENT_S_DN_CN":
+        return (t.getPeerCertificate()?.subject?.CN as string | undefined) ?? null;
+      case "SSL_SERVER_S_DN_CN":
+        return (t.getCertificate() as { subject?: { CN?: string } } | null)?.subject?.CN ?? null;
+      case "SSL_SESSION_RESUMED":
+        return t.isSessionReused() ? "Resumed" : "Initial";
+      default:
+        return null;
+    }
+  }
+
+  /** `send_http_header()`: a no-op kept for old code; headers go out with the first body bytes. */
+  sendHttpHeader(): void {}
 
   // ---- CGI variables ------------------------------------------------------------------
 

@@ -130,10 +130,23 @@ export class TsmodServer {
       srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
       srv.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res, EXPECTATION_FAILED));
       srv.maxHeadersCount = limits.maxHeadersCount;
+      // Node's HTTP parser takes a connection in the server's own 'connection' listener; it
+      // runs only for connections no module's connection hook takes (TsConnectionHandler).
+      const [asHttp] = srv.listeners("connection") as Array<(s: Socket) => void>;
+      srv.removeAllListeners("connection");
       srv.on("connection", (s: Socket) => {
         this.sockets.add(s);
         this.accepted++;
         s.once("close", () => this.sockets.delete(s));
+        const site = this.site;
+        const declined = (unread: Buffer) =>
+          this.guarded(s, () => {
+            asHttp.call(srv, s);
+            // The parser reads the socket's handle directly, past the stream's buffer: the
+            // bytes a hook read reach it as the data event it listens to.
+            if (unread.length) s.emit("data", unread);
+          });
+        if (!site.takesConnections || !site.serveConnection(s, declined)) asHttp.call(srv, s);
       });
       srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => this.guarded(socket, () => this.clientError(err, socket)));
       await new Promise<void>((resolve, reject) => {

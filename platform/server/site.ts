@@ -1,13 +1,15 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { ErrorLog, type LogSink } from "../log";
-import type { Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
+import { ErrorLog, retireProcessLog, useProcessLog, type LogSink } from "../log";
+import { ServerCleanups, useServerCleanups } from "../server-cleanups";
+import type { ConnectionContext, ConnectionHookSpec, Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
 import { hasLateHooks, reportError, runAccessChecks, runHooks, runRequest } from "../phases";
-import { Output, Request, ServerInfo, singleRawHeader, type AccessLookup, type AccessTarget, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
+import type { Table } from "../table";
+import { connectionState, Output, RawConnection, Request, ServerInfo, type ConnectionState, singleRawHeader, type AccessLookup, type AccessTarget, type ConnectionInfo, type RequestRuntime, type RequestServices, type RequestState } from "../request";
 import { defaultErrorPage, prepareErrorHeaders } from "./error-response";
 import { parseHost } from "./host-header";
 import { defaultServices } from "./default-services";
@@ -16,6 +18,8 @@ import { RefusedRequest } from "./refused-request";
 import { checkRequestLimits } from "./request-limits";
 import { parseRequestUri, type ParsedUri } from "./request-uri";
 import { type SocketAddresses, socketAddresses } from "./socket-addresses";
+import { retireSiteConfig, useSiteConfig } from "./process-api";
+import { SubResponse } from "./sub-request";
 import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
 
@@ -31,6 +35,14 @@ const MAX_REDIRECTS = 10;
 interface ServerEntry {
   readonly info: ServerInfo;
   readonly plans: ServerPlans;
+  /** The modules' connection hooks configured for this server, in module order. */
+  readonly connectionHooks: readonly BoundConnectionHook[];
+}
+
+interface BoundConnectionHook {
+  readonly module: string;
+  readonly run: ConnectionHookSpec<unknown>["run"];
+  readonly config: unknown;
 }
 
 /**
@@ -45,8 +57,12 @@ export class Site implements RequestRuntime {
   readonly watcher = new FileWatcher();
   readonly services: RequestServices;
   readonly mainInfo: ServerInfo;
+  /** `registerCleanup` callbacks, run when this configuration retires. */
+  private readonly cleanups = new ServerCleanups();
   private readonly matcher: VhostMatcher;
   private readonly servers = new Map<CoreServer, ServerEntry>();
+  /** Whether any server has a connection hook: without one, connections go to HTTP untouched. */
+  readonly takesConnections: boolean = false;
 
   constructor(
     readonly config: SiteConfig,
@@ -61,7 +77,14 @@ export class Site implements RequestRuntime {
     });
     this.services = { ...defaultServices, ...config.modules.services };
     for (const plans of [config.mainServer, ...config.virtualServers]) {
-      this.servers.set(plans.core, { info: new ServerInfo(plans.core), plans });
+      const top = plans.plans.top;
+      const connectionHooks = config.modules.list.flatMap((m) => {
+        const hook = m.connection as ConnectionHookSpec<unknown> | undefined;
+        const cfg = top.config(m);
+        return hook && hook.when(cfg) ? [{ module: m.name, run: hook.run, config: cfg }] : [];
+      });
+      this.takesConnections ||= connectionHooks.length > 0;
+      this.servers.set(plans.core, { info: new ServerInfo(plans.core, this.errorLog, this.cleanups), plans, connectionHooks });
     }
     this.mainInfo = this.servers.get(main)!.info;
     this.matcher = new VhostMatcher(main, config.virtualServers.map((v) => v.core));
@@ -71,6 +94,9 @@ export class Site implements RequestRuntime {
   async start(): Promise<void> {
     const { config } = this;
     const modules = config.modules;
+    useProcessLog(this.errorLog);
+    useServerCleanups(this.cleanups);
+    useSiteConfig(config);
     await modules.start({ config: config.parsed, main: config.main, servers: [...this.servers.keys()], errorLog: this.errorLog, providers: (kind) => modules.providers(kind) });
     await this.runImports();
   }
@@ -138,7 +164,7 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const connection = new Connection(raw, res, this.mainInfo, addresses);
+    const connection = new Connection(raw, res, this.mainInfo, addresses, this.errorLog);
     const req = new Request({
       raw,
       state: this.newState(entry, output, raw, null),
@@ -175,6 +201,39 @@ export class Site implements RequestRuntime {
   }
 
   /**
+   * Offers a new connection to the connection hooks of the server its address belongs to
+   * (Apache's process_connection). False when that server has none: the caller serves HTTP.
+   * Otherwise the hooks run in turn; when every one DECLINES, `asHttp` gets the connection
+   * and the bytes the hooks read from it.
+   * A hook that fails is logged and costs that connection only.
+   */
+  serveConnection(socket: Socket, asHttp: (unread: Buffer) => void): boolean {
+    const addresses = socketAddresses(socket);
+    const entry = this.servers.get(this.matcher.match(undefined, addresses.localPort, addresses.localIp))!;
+    if (entry.connectionHooks.length === 0) return false;
+    const top = entry.plans.plans.top;
+    const ctx: ConnectionContext = { server: entry.info, core: top.core, errorLog: this.errorLog, registry: (name) => this.registry(name) };
+    const conn = new RawConnection(socket, entry.info, this.errorLog);
+    const run = async (): Promise<void> => {
+      for (const hook of entry.connectionHooks) {
+        try {
+          if ((await hook.run(conn, hook.config, ctx)) !== DECLINED) {
+            await conn.close();
+            return;
+          }
+        } catch (e) {
+          conn.logError(`connection handler (${hook.module}): ${(e as Error).stack ?? e}`);
+          socket.destroy();
+          return;
+        }
+      }
+      asHttp(conn.release());
+    };
+    void run();
+    return true;
+  }
+
+  /**
    * The access-log line of a request Node's parser refused before there was a request to run
    * (a malformed head, headers too large or too slow): the client's address, the status, the
    * bytes sent and the request line when it is known.
@@ -194,7 +253,7 @@ export class Site implements RequestRuntime {
       raw,
       state: this.newState(entry, output, raw, null),
       server: entry.info,
-      connection: new Connection(raw, res, this.mainInfo, addresses),
+      connection: new Connection(raw, res, this.mainInfo, addresses, this.errorLog),
       method: "",
       uri: "",
       unparsedUri: "",
@@ -325,6 +384,45 @@ export class Site implements RequestRuntime {
     return { status: status === DECLINED ? OK : status, request: sub };
   }
 
+  /**
+   * A sub-request for `uri` on the request's server (Apache's ap_sub_req_lookup_uri + run, as
+   * mod_include's `include virtual` makes one): a GET with the request's headers through every
+   * phase, access and auth included, its body streamed to `write`. Answers the sub-request's
+   * status; an error status sends nothing (the caller reports it its own way).
+   */
+  async subRequest(req: Request, uri: string, write: (body: Buffer) => Promise<void>): Promise<number> {
+    const parsed = parseRequestUri(uri);
+    const entry = this.servers.get(req.server.config)!;
+    const sub = new SubResponse(write);
+    const output = new Output(sub.res);
+    const next = new Request({
+      raw: req.raw,
+      state: this.newState(entry, output, req._state.stream, null),
+      server: req.server,
+      connection: req.connection,
+      method: "GET",
+      uri: parsed.uri,
+      unparsedUri: uri,
+      args: parsed.args,
+      hostname: req.hostname,
+      port: req.port,
+      isHttps: req.isHttps(),
+      prev: null,
+      mainRequest: req,
+    });
+    output.head = next;
+    const result = await this.run(next, false);
+    if (result !== OK && result !== DONE) {
+      sub.res.destroy();
+      return result;
+    }
+    const end = output.end();
+    if (end) await end;
+    await sub.done;
+    if (this.hasWorkAfterResponse(next)) await this.afterResponse(next);
+    return next.status;
+  }
+
   private newState(entry: ServerEntry, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {
     return {
       runtime: this,
@@ -420,10 +518,14 @@ export class Site implements RequestRuntime {
     }
   }
 
+  /** Retires the configuration: server cleanups first (their code may still use what the modules hold), then modules and logs. */
   async close(): Promise<void> {
+    await this.cleanups.run((e) => this.errorLog.log(`server cleanup: ${(e as Error | null)?.stack ?? e}`, APLOG_ERR));
     this.interpreters.close();
     this.watcher.close();
     for (const failure of await this.config.modules.stop()) this.errorLog.log(failure.message, APLOG_ERR);
+    retireProcessLog(this.errorLog);
+    retireSiteConfig(this.config);
     await this.errorLog.close();
   }
 }
@@ -441,21 +543,44 @@ class Connection implements ConnectionInfo {
   readonly remotePort: number;
   readonly localIp: string;
   readonly localPort: number;
+  readonly remoteHost = null;
+  readonly localHost = null;
+  readonly keepalives: number;
+  private readonly state: ConnectionState;
 
   constructor(
     private readonly raw: IncomingMessage,
     private readonly res: ServerResponse,
     readonly baseServer: ServerInfo,
     addresses: SocketAddresses,
+    private readonly errorLog: ErrorLog,
   ) {
     this.remoteIp = addresses.remoteIp;
     this.remotePort = addresses.remotePort;
     this.localIp = addresses.localIp;
     this.localPort = addresses.localPort;
+    this.state = connectionState(raw.socket);
+    this.keepalives = this.state.requests++;
   }
 
   get aborted(): boolean {
     return this.raw.destroyed && !this.res.writableFinished;
+  }
+
+  get id(): number {
+    return this.state.id;
+  }
+
+  get notes(): Table {
+    return this.state.notes;
+  }
+
+  get keepalive(): number {
+    return this.res.shouldKeepAlive ? AP_CONN_KEEPALIVE : AP_CONN_CLOSE;
+  }
+
+  logError(message: string, level: number = APLOG_ERR): void {
+    this.errorLog.log(message, level || APLOG_ERR, `${this.remoteIp}:${this.remotePort}`);
   }
 }
 

@@ -9,7 +9,10 @@ export class TsHandlersConfig {
   /** The phase directives with a list here (for any extension). */
   private readonly phases: ReadonlySet<string>;
 
-  constructor(readonly lists: HandlerLists) {
+  constructor(
+    readonly lists: HandlerLists,
+    readonly connectionHandler: HandlerEntry | null = null,
+  ) {
     const keys = [...lists.keys()];
     this.hasExtensionLists = keys.some((k) => k.includes("."));
     this.phases = new Set(keys.map((k) => k.split(".")[0]));

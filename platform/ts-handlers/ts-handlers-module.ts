@@ -7,6 +7,7 @@ import { checkHandlerEntries, runPhase, type HandlerRef } from "../phases";
 import { requestStorage, type Request } from "../request";
 import { PHASE_HANDLER_DIRECTIVES, TsHandler, TsHandlerModule } from "./directives";
 import { TsHandlersConfig, handlersFor } from "./handler-lists";
+import { CONNECTION_HANDLER_FUNCTION, connectionHook, TsConnectionHandler } from "./connection-handler";
 
 /** Runs a phase's handler list with mod_python's stacking rule; DECLINED when it is empty. */
 function run(req: Request, config: TsHandlersConfig, phase: PhaseSpec): MaybePromise<number> {
@@ -27,6 +28,8 @@ function* handlerRefs(values: ConfigValues): Iterable<HandlerRef> {
   for (const imp of values.get(coreDirectives.TsImport) ?? []) {
     yield { entry: { ...imp, directory: null, isLocation: false, silent: false }, defaultFunction: null };
   }
+  const connection = values.get(TsConnectionHandler);
+  if (connection) yield { entry: connection, defaultFunction: CONNECTION_HANDLER_FUNCTION };
 }
 
 /** The server-level TsInitHandler list that ran at post-read, kept by the first request of a chain. */
@@ -50,8 +53,9 @@ function initThen(req: Request, config: TsHandlersConfig, init: readonly Handler
  */
 export const tsHandlersModule = defineModule<TsHandlersConfig>({
   name: "tsmod_handlers",
-  directives: [...PHASE_HANDLER_DIRECTIVES, TsHandlerModule],
-  dirConfig: (values) => new TsHandlersConfig(values.get(TsHandler) ?? new Map()),
+  directives: [...PHASE_HANDLER_DIRECTIVES, TsHandlerModule, TsConnectionHandler],
+  dirConfig: (values) => new TsHandlersConfig(values.get(TsHandler) ?? new Map(), values.get(TsConnectionHandler) ?? null),
+  connection: connectionHook,
   hooks: {
     postRead: {
       when: (c) => c.has(PHASES.init, PHASES.postReadRequest),

@@ -52,8 +52,8 @@ TsInputFilter f::bad-name X`)).toEqual([
 
   test("a filter module that does not exist is reported at load", () => {
     expect(errorsOf("TsOutputFilter nowhere/missing X\nTsOutputFilter tsmod/nothing Y")).toEqual([
-      expect.stringMatching(/^conf:0: handler module 'nowhere\/missing' not found/),
-      expect.stringMatching(/^conf:0: no built-in handler module 'tsmod\/nothing'/),
+      expect.stringMatching(/^conf:3: handler module 'nowhere\/missing' not found/),
+      expect.stringMatching(/^conf:4: no built-in handler module 'tsmod\/nothing'/),
     ]);
   });
 });

@@ -28,13 +28,13 @@ export function writeTree(files: Record<string, string>, dir = fs.mkdtempSync(pa
  * Starts a real server on a free port for a configuration text (written as `tsmod.conf`
  * beside `files`). `@DIR@` in the configuration stands for the site folder.
  */
-export async function startSite(config: string, files: Record<string, string> = {}, dir?: string): Promise<TestSite> {
+export async function startSite(config: string, files: Record<string, string> = {}, dir?: string, options: { defines?: string[] } = {}): Promise<TestSite> {
   const root = writeTree(files, dir);
   const confFile = path.join(root, "tsmod.conf");
   const text = config.replace(/@DIR@/g, root);
   fs.writeFileSync(confFile, /^\s*Listen\b/im.test(text) ? text : `Listen 127.0.0.1:0\n${text}`);
   const log: string[] = [];
-  const server = await startServer(confFile, { errorLog: (line: string) => log.push(line) });
+  const server = await startServer(confFile, { errorLog: (line: string) => log.push(line), defines: options.defines });
   const url = server.urls()[0];
   return {
     dir: root,

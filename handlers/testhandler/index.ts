@@ -1,0 +1,2 @@
+/** `tsmod/testhandler`: mod_python's diagnostic page. */
+export { handler } from "./testhandler";

@@ -1,0 +1,2 @@
+/** `TsInspect`: Node's inspector for the handlers' process (mod_python's PythonEnablePdb). */
+export { inspectModule } from "./inspect-module";
