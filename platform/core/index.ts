@@ -10,3 +10,7 @@ export type { PlanView } from "./plan-view";
 export { PHASES, PHASE_DIRECTIVES, phaseByDirective, type PhaseSpec, type PhaseName } from "./ts-phases";
 export { isHtFile } from "./ht-files";
 export { IpList } from "./ip-list";
+export { secureContextOptions, tlsProblem, type TlsSettings, type TlsProblem } from "./tls-settings";
+export type { CanonicalName } from "./process-directives";
+export { addressMatches } from "./vhost-address";
+export { listenerPlans, type ListenerPlan } from "./listener-plan";

@@ -63,6 +63,8 @@ export interface CheckContext {
   readonly servers: readonly CoreServer[];
   /** Modules handler code may import by name (`tsmod`, `tsmod/publisher`, ...). */
   readonly builtins: ReadonlySet<string>;
+  /** No error was found before the checks: one that only makes sense on a sound configuration can skip otherwise. */
+  readonly clean: boolean;
   /** Default code TSMOD_CONFIG_ARGUMENTS. */
   report(file: string, line: number, message: string, code?: ConfigError["code"]): void;
 }

@@ -30,7 +30,7 @@ export function loadSiteConfig(configFile: string, modules: ModuleSet, options: 
     if (clean && main.listen.length === 0) report(parsed.configFile, 1, "no Listen directive: tsmod needs at least one address to listen on");
     const servers = [parsed.main, ...parsed.vhosts].map((s) => new CoreServer(s, parsed.serverRoot));
     const builtins = new Set(["tsmod", "tsmod-server", ...set.builtinNames()]);
-    for (const m of set.list) m.check?.({ config: parsed, main, servers, builtins, report });
+    for (const m of set.list) m.check?.({ config: parsed, main, servers, builtins, report, clean });
     const plansOf = (i: number): ServerPlans => ({ core: servers[i], plans: new SectionMatcher([parsed.main, ...parsed.vhosts][i], (values) => new Plan(set, values)) });
     site = { parsed, modules: set, main, mainServer: plansOf(0), virtualServers: parsed.vhosts.map((_, i) => plansOf(i + 1)) };
   };

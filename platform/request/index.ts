@@ -10,3 +10,4 @@ export { parseBasicAuth } from "./basic-auth";
 export { redirect, sameSiteLocation } from "./redirect";
 export type { SessionLike, JsonValue } from "./session-like";
 export { rawHeader, singleRawHeader, declaresBody } from "./raw-header";
+export { isHttp2 } from "./http2-head";

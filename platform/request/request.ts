@@ -30,6 +30,12 @@ export interface RequestInit {
   readonly hostname: string;
   readonly port: number;
   readonly isHttps: boolean;
+  /**
+   * The name and port self-referential URLs use (`constructUrl`): the client's (`UseCanonicalName
+   * Off`) or the server's own (`On`). Default: `hostname` and `port`.
+   */
+  readonly selfName?: string;
+  readonly selfPort?: number;
   readonly prev: Request | null;
 }
 
@@ -94,6 +100,10 @@ export class Request implements ResponseHead {
   /** The port the client addressed (from Host), else the one it connected to. */
   readonly port: number;
   private readonly https: boolean;
+  /** @internal what `constructUrl` names (see RequestInit). */
+  readonly selfName: string;
+  /** @internal */
+  readonly selfPort: number;
 
   constructor(init: RequestInit) {
     this.raw = init.raw;
@@ -107,6 +117,8 @@ export class Request implements ResponseHead {
     this.hostname = init.hostname;
     this.port = init.port;
     this.https = init.isHttps;
+    this.selfName = init.selfName ?? init.hostname;
+    this.selfPort = init.selfPort ?? init.port;
     this.prev = init.prev;
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
@@ -379,8 +391,9 @@ export class Request implements ResponseHead {
   constructUrl(uri: string): string {
     const scheme = this.https ? "https" : "http";
     const defaultPort = this.https ? 443 : 80;
-    const host = this.hostname.includes(":") && !this.hostname.startsWith("[") ? `[${this.hostname}]` : this.hostname;
-    return `${scheme}://${host}${this.port === defaultPort ? "" : `:${this.port}`}${uri}`;
+    const name = this.selfName;
+    const host = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
+    return `${scheme}://${host}${this.selfPort === defaultPort ? "" : `:${this.selfPort}`}${uri}`;
   }
 
   /** Sets the methods listed in `Allow` on a 405/501 answer (no enforcement, as mod_python). */
@@ -551,7 +564,15 @@ function listHasTag(list: string, tag: string, strong: boolean): boolean {
 
 function tableFromRaw(raw: string[]): Table {
   const t = new Table();
-  for (let i = 0; i + 1 < raw.length; i += 2) t.add(raw[i], raw[i + 1]);
+  let authority: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    // HTTP/2's pseudo-headers are the request line, not headers; `:authority` is its Host.
+    if (name.charCodeAt(0) === 0x3a /* : */) {
+      if (name === ":authority") authority = raw[i + 1];
+    } else t.add(name, raw[i + 1]);
+  }
+  if (authority !== undefined && !t.has("host")) t.set("Host", authority);
   dropConnectionOptions(t);
   return t;
 }
