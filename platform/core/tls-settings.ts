@@ -1,6 +1,10 @@
-import * as tls from "node:tls";
+import type * as Tls from "node:tls";
+import { lazyModule } from "../lazy-module";
 import type { ConfigValues } from "../config";
 import { SSLCertificateChainFile, SSLCertificateFile, SSLCertificateKeyFile, SSLCipherSuite, SSLEngine, SSLProtocol, type PemFile, type TlsVersionRange } from "./tls-directives";
+
+/** Loaded by the first TLS server: a plain HTTP site never pays for it. */
+const tls = lazyModule<typeof Tls>("node:tls");
 
 /** A server's TLS settings (`SSLEngine on`), read at load; the certificate files' contents are in them. */
 export interface TlsSettings {
@@ -35,7 +39,7 @@ export interface TlsProblem {
  * Node's secure-context options for a server's settings. Without `SSLCertificateKeyFile` the key
  * is looked for in the certificate file, as mod_ssl does.
  */
-export function secureContextOptions(t: TlsSettings): tls.SecureContextOptions {
+export function secureContextOptions(t: TlsSettings): Tls.SecureContextOptions {
   const cert = t.chain ? `${t.cert?.pem ?? ""}\n${t.chain.pem}` : t.cert?.pem;
   return {
     cert,
@@ -57,7 +61,7 @@ export function tlsProblem(t: TlsSettings, server: { file: string; line: number 
     return { file: t.cert.configFile, line: t.cert.line, message: `SSLCertificateFile: '${t.cert.file}' holds no private key and no SSLCertificateKeyFile is set` };
   }
   try {
-    tls.createSecureContext(secureContextOptions(t));
+    tls().createSecureContext(secureContextOptions(t));
     return null;
   } catch (e) {
     const at = t.key ?? t.cert;

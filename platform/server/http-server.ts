@@ -1,6 +1,6 @@
 import * as http from "node:http";
-import * as http2 from "node:http2";
-import * as https from "node:https";
+import type * as Http2 from "node:http2";
+import type * as Https from "node:https";
 import * as net from "node:net";
 import type * as tls from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
@@ -14,6 +14,7 @@ import { HeaderReadTimeout } from "./header-read-timeout";
 import { InFlight } from "./in-flight";
 import { socketOwner, whenSocketFree } from "./socket-owner";
 import type { Refusal } from "./refusal";
+import { lazyModule } from "../lazy-module";
 import { nodeParserLimits } from "./request-limits";
 import { isHttp2 } from "../request";
 import { Site, type SiteOptions } from "./site";
@@ -67,7 +68,7 @@ const ACCEPT_POLL_MS = 10;
  */
 export class TsmodServer {
   private readonly listeners: Listener[] = [];
-  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private readonly sessions = new Set<Http2.ServerHttp2Session>();
   private readonly sockets = new Set<Socket>();
   /** Connections accepted so far: a stop sees from it whether the listeners' backlogs are empty. */
   private accepted = 0;
@@ -139,11 +140,11 @@ export class TsmodServer {
       let h1: http.Server | null = null;
       if (plan.h2) {
         // HTTP/2 by ALPN, with HTTP/1.1 for clients that do not offer it.
-        const h2 = http2.createSecureServer({ ...httpOptions, ...tlsOptions, allowHTTP1: true, settings: { enableConnectProtocol: false } }, onRequest as never);
+        const h2 = http2().createSecureServer({ ...httpOptions, ...tlsOptions, allowHTTP1: true, settings: { enableConnectProtocol: false } }, onRequest as never);
         this.trackSessions(h2);
         listener = h2;
       } else {
-        h1 = sni ? https.createServer({ ...httpOptions, ...tlsOptions }, onRequest) : http.createServer(httpOptions, onRequest);
+        h1 = sni ? https().createServer({ ...httpOptions, ...tlsOptions }, onRequest) : http.createServer(httpOptions, onRequest);
         this.wireHttp1(h1, limits.maxHeadersCount);
         listener = h1;
         if (plan.h2c) listener = this.cleartextH2(h1, onRequest);
@@ -181,7 +182,7 @@ export class TsmodServer {
    * first bytes tell them apart: HTTP/2 opens with its connection preface (`PRI * HTTP/2.0`).
    */
   private cleartextH2(h1: http.Server, onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void): net.Server {
-    const h2 = http2.createServer({ settings: { enableConnectProtocol: false } }, onRequest as never);
+    const h2 = http2().createServer({ settings: { enableConnectProtocol: false } }, onRequest as never);
     this.trackSessions(h2);
     return net.createServer((socket) => {
       socket.once("data", (first: Buffer) => {
@@ -195,8 +196,8 @@ export class TsmodServer {
   }
 
   /** HTTP/2 sessions, which a graceful stop ends with GOAWAY: streams begun are answered, no new ones start. */
-  private trackSessions(server: http2.Http2Server | http2.Http2SecureServer): void {
-    server.on("session", (session: http2.ServerHttp2Session) => {
+  private trackSessions(server: Http2.Http2Server | Http2.Http2SecureServer): void {
+    server.on("session", (session: Http2.ServerHttp2Session) => {
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
       if (this.closing) session.close();
@@ -434,6 +435,10 @@ export class TsmodServer {
     });
   }
 }
+
+/** Loaded by the first TLS or HTTP/2 listener: a plain HTTP server never pays for them. */
+const https = lazyModule<typeof Https>("node:https");
+const http2 = lazyModule<typeof Http2>("node:http2");
 
 /** One bound address: what listens, whether it speaks TLS, its certificates, its HTTP/1.1 server. */
 interface Listener {

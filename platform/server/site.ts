@@ -148,9 +148,9 @@ export class Site implements RequestRuntime {
       const fwdHost = forwarded.host === undefined ? null : parseHost(forwarded.host);
       if (fwdHost?.name) host = fwdHost;
     }
-    // A Host without a port names the scheme's default one (RFC 9110 4.2): behind a proxy the
-    // port this server listens on is not the one the client used.
-    const port = host && host.port >= 0 ? host.port : host?.name ? (https ? 443 : 80) : addresses.localPort;
+    // A Host without a port: the port the connection came to (Apache's), except behind a
+    // trusted proxy, where that is the backend's and the client used the scheme's default.
+    const port = host && host.port >= 0 ? host.port : forwarded ? (https ? 443 : 80) : addresses.localPort;
     const hostname = host?.name || vserver.serverName;
     const canonical = vserver.useCanonicalName;
     const connection = new Connection(raw, res, this.mainInfo, client);
