@@ -4,7 +4,7 @@ import type * as Https from "node:https";
 import * as net from "node:net";
 import type * as tls from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
-import type { Duplex } from "node:stream";
+import { Duplex } from "node:stream";
 import { APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
 import { listenerPlans, type ListenAddress } from "../core";
 import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
@@ -187,10 +187,14 @@ export class TsmodServer {
     return net.createServer((socket) => {
       socket.once("data", (first: Buffer) => {
         socket.pause();
-        socket.unshift(first);
         const preface = H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length));
-        (first.subarray(0, preface.length).equals(preface) ? h2 : h1).emit("connection", socket);
-        socket.resume();
+        if (first.subarray(0, preface.length).equals(preface)) {
+          h2.emit("connection", replaying(socket, first));
+        } else {
+          socket.unshift(first);
+          h1.emit("connection", socket);
+          socket.resume();
+        }
       });
     });
   }
@@ -447,6 +451,56 @@ interface Listener {
   readonly sni: SniContexts | null;
   /** The HTTP/1.1 server whose idle connections a stop closes; null for an HTTP/2 (ALPN) listener. */
   readonly http1: http.Server | null;
+}
+
+/**
+ * The socket as a plain stream that begins with the bytes already read: HTTP/2 reads a socket's
+ * handle directly, past anything put back with `unshift`, but reads a plain stream through its
+ * events. The socket's addresses are carried over for the requests.
+ */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const stream = new PassThroughSocket(socket);
+  stream.push(first);
+  socket.on("data", (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.once("end", () => stream.push(null));
+  socket.once("error", (err) => stream.destroy(err));
+  socket.once("close", () => stream.destroy());
+  socket.resume();
+  return stream;
+}
+
+class PassThroughSocket extends Duplex {
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+
+  constructor(private readonly socket: Socket) {
+    super();
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.localAddress = socket.localAddress;
+    this.localPort = socket.localPort;
+  }
+
+  override _read(): void {
+    this.socket.resume();
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.socket.write(chunk, encoding, done);
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.socket.end(done);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.socket.destroy(err ?? undefined);
+    done(err);
+  }
 }
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");

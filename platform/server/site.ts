@@ -443,6 +443,8 @@ class Connection implements ConnectionInfo {
   }
 
   get aborted(): boolean {
+    // A reset HTTP/2 stream reads as finished: its request says it was aborted instead.
+    if (this.raw.httpVersionMajor === 2) return (this.raw as IncomingMessage & { aborted: boolean }).aborted;
     return this.raw.destroyed && !this.res.writableFinished;
   }
 }
