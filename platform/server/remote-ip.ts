@@ -14,7 +14,8 @@ export interface ForwardedClient {
  * mod_remoteip's walk: when the peer is a trusted proxy (or no `RemoteIPTrustedProxy` is set:
  * Apache then trusts every peer), the client is found by reading `RemoteIPHeader` from the
  * right, past each trusted proxy, up to the first address that is not one. A value that is
- * not an address stops the walk there. Null when the header is not in use for this peer.
+ * not an address stops the walk there. Null when the header is not in use for this peer, or
+ * the request forwards nothing.
  */
 export function forwardedClient(server: CoreServer, peerIp: string, rawHeaders: readonly string[]): ForwardedClient | null {
   const header = server.remoteIpHeader;
@@ -29,7 +30,10 @@ export function forwardedClient(server: CoreServer, peerIp: string, rawHeaders: 
     if (trusted !== null && !trusted.has(hop)) break;
   }
   const proto = lastValue(rawHeaders, "x-forwarded-proto")?.toLowerCase();
-  return { ip, proto, host: lastValue(rawHeaders, "x-forwarded-host") };
+  const host = lastValue(rawHeaders, "x-forwarded-host");
+  // A request from the proxy's own host that forwards nothing is a direct one.
+  if (hops.length === 0 && proto === undefined && host === undefined) return null;
+  return { ip, proto, host };
 }
 
 /** Every comma-separated value of a header, over all its lines, in order. */
