@@ -1,9 +1,15 @@
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { reportConfigErrors } from "./report-errors";
+import { SERVER_SOFTWARE } from "../constants";
+import { control, CONTROL_VERBS, type ControlVerb } from "./control";
 import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
-       tsmod configtest -f FILE [-D NAME]...`;
+       tsmod configtest -f FILE [-D NAME]...
+       tsmod start|stop|graceful|graceful-stop|restart|status -f FILE [-D NAME]...
+       tsmod --version`;
+
+const VERSION = SERVER_SOFTWARE.replace("/", " ");
 
 interface Args {
   command: string;
@@ -14,6 +20,7 @@ interface Args {
 function parseArgs(argv: string[]): Args | string {
   const [command, ...rest] = argv;
   if (!command || command === "-h" || command === "--help") return USAGE;
+  if (command === "-v" || command === "--version") return VERSION;
   let file = "";
   const defines: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -34,8 +41,12 @@ function parseArgs(argv: string[]): Args | string {
 export async function main(argv: string[], modules: ModuleSet): Promise<void> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
-    process.stderr.write(args + "\n");
-    process.exitCode = args === USAGE ? 0 : 2;
+    (args === VERSION ? process.stdout : process.stderr).write(args + "\n");
+    process.exitCode = args === USAGE || args === VERSION ? 0 : 2;
+    return;
+  }
+  if ((CONTROL_VERBS as readonly string[]).includes(args.command)) {
+    process.exitCode = await control(args.command as ControlVerb, args.file, args.defines, modules);
     return;
   }
   if (args.command === "configtest") return configtest(args, modules);

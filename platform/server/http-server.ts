@@ -8,7 +8,7 @@ import { Duplex } from "node:stream";
 import { APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
 import { listenerPlans, type ListenAddress } from "../core";
 import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
-import { ConfigErrors } from "../errors";
+import { ConfigErrors, ErrorCode, TsmodError } from "../errors";
 import { parserRefusal } from "./client-error";
 import { HeaderReadTimeout } from "./header-read-timeout";
 import { InFlight } from "./in-flight";
@@ -155,7 +155,7 @@ export class TsmodServer {
         s.once("close", () => this.sockets.delete(s));
       });
       await new Promise<void>((resolve, reject) => {
-        listener.once("error", reject);
+        listener.once("error", (err: NodeJS.ErrnoException) => reject(listenError(plan.address, err)));
         listener.listen(port, plan.address.host, () => {
           listener.off("error", reject);
           resolve();
@@ -511,6 +511,12 @@ const PIPELINED_UPGRADE: Refusal = {
   status: HTTP_BAD_REQUEST,
   reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
 };
+
+/** A bind failure as one line: which address, and why in words. */
+function listenError(address: ListenAddress, err: NodeJS.ErrnoException): TsmodError {
+  const why = err.code === "EADDRINUSE" ? "the address is already in use" : err.code === "EACCES" ? "permission denied (a port below 1024 needs root)" : err.code === "EADDRNOTAVAIL" ? "no such local address" : err.message;
+  return new TsmodError(ErrorCode.LISTEN_FAILED, `cannot listen on ${address.host ?? "*"}:${address.port}: ${why}`);
+}
 
 /** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (times past a timer's range are refused at load). */
 export function gracefulShutdownMs(config: SiteConfig): number {
