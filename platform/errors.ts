@@ -78,6 +78,10 @@ export const ErrorCode = {
   /** The process or the system had no file descriptor left to open a file for a request (503). */
   TOO_MANY_OPEN_FILES: "TSMOD_TOO_MANY_OPEN_FILES",
   // --- end file descriptors ---
+  // --- serving in production (issue 20) ---
+  /** A Listen address could not be bound (in use, a privileged port): one line at start, no stack. */
+  LISTEN_FAILED: "TSMOD_LISTEN_FAILED",
+  // --- end serving in production ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

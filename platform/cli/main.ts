@@ -1,13 +1,19 @@
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { explain } from "./explain";
 import { reportConfigErrors } from "./report-errors";
+import { SERVER_SOFTWARE } from "../constants";
+import { control, CONTROL_VERBS, type ControlVerb } from "./control";
 import { deployCommand } from "./deploy";
 import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
-       tsmod deploy -f FILE [-D NAME]...
        tsmod configtest -f FILE [-D NAME]...
-       tsmod explain -f FILE [-D NAME]... URL [--method M] [--host H]`;
+       tsmod explain -f FILE [-D NAME]... URL [--method M] [--host H]
+       tsmod start|stop|graceful|graceful-stop|restart|status -f FILE [-D NAME]...
+       tsmod deploy -f FILE [-D NAME]...
+       tsmod --version`;
+
+const VERSION = SERVER_SOFTWARE.replace("/", " ");
 
 /**
  * A command the package entry adds to the platform's own (`tsmod passwd`, ...): the code behind
@@ -33,6 +39,7 @@ interface Args {
 function parseArgs(argv: string[]): Args | string {
   const [command, ...rest] = argv;
   if (!command || command === "-h" || command === "--help") return USAGE;
+  if (command === "-v" || command === "--version") return VERSION;
   let file = "";
   const defines: string[] = [];
   const args: Args = { command, file, defines, url: null, method: "GET", host: null };
@@ -60,9 +67,17 @@ export async function main(argv: string[], modules: ModuleSet, commands: Readonl
   if (extra) return extra.run(argv.slice(1), modules);
   const args = parseArgs(argv);
   if (typeof args === "string") {
+    if (args === VERSION) {
+      process.stdout.write(args + "\n");
+      return;
+    }
     const usage = [args, ...Object.values(commands).map((c) => c.usage)].join("\n");
     process.stderr.write(usage + "\n");
     process.exitCode = args === USAGE ? 0 : 2;
+    return;
+  }
+  if ((CONTROL_VERBS as readonly string[]).includes(args.command)) {
+    process.exitCode = await control(args.command as ControlVerb, args.file, args.defines, modules);
     return;
   }
   if (args.command === "configtest") return configtest(args, modules);

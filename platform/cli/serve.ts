@@ -3,6 +3,8 @@ import { ClusterPrimary, runWorker } from "../cluster";
 import { GenerationWatch, fleetSettings } from "../fleet";
 import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
 import { IDLE_LINGER_MS, TsmodServer, type ServerOptions } from "../server";
+import { writePidFile } from "./pid-file";
+import { dropPrivileges } from "./privileges";
 import { reportConfigErrors } from "./report-errors";
 
 /**
@@ -62,6 +64,14 @@ export async function serve(file: string, defines: string[], modules: ModuleSet)
     if (fleet) watch = await GenerationWatch.start(fleet, () => control.reload(), (message, level) => control.log(message, level));
   } catch (e) {
     reportConfigErrors(e);
+    process.exit(1);
+  }
+  // As Apache: the PID file is written, and root given up, once the addresses are bound.
+  if (config.main.pidFile) writePidFile(config.main.pidFile);
+  try {
+    dropPrivileges(config.main);
+  } catch (e) {
+    process.stderr.write(`tsmod: User/Group: ${(e as Error).message}\n`);
     process.exit(1);
   }
   for (const url of urls) process.stdout.write(`tsmod listening on ${url}\n`);

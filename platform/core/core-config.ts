@@ -9,6 +9,9 @@ import { DEFAULT_FORM_LIMITS, type FormLimits } from "../forms";
 import * as D from "./directives";
 import { IpList } from "./ip-list";
 import type { RequireRules } from "./require-rules";
+import { Group, PidFile, UseCanonicalName, User, type CanonicalName } from "./process-directives";
+import { Protocols } from "./tls-directives";
+import { tlsSettings, type TlsSettings } from "./tls-settings";
 
 /** The process-wide settings: only the main server's top level sets them. */
 export class CoreMain {
@@ -17,6 +20,11 @@ export class CoreMain {
   /** Seconds a graceful stop or a retiring worker waits for its requests; 0 = no limit (Apache's). */
   readonly gracefulShutdownTimeout: number;
   readonly imports: readonly D.ImportEntry[];
+  /** `PidFile`, or null: no PID file is written. */
+  readonly pidFile: string | null;
+  /** `User`/`Group`: whom the process becomes after binding when started as root; null: stays as it is. */
+  readonly user: string | null;
+  readonly group: string | null;
 
   constructor(readonly parsed: ParsedConfig) {
     const v = parsed.main.values;
@@ -24,6 +32,9 @@ export class CoreMain {
     this.workers = v.get(D.Workers) ?? 1;
     this.gracefulShutdownTimeout = v.get(D.GracefulShutdownTimeout) ?? 0;
     this.imports = v.get(D.TsImport) ?? [];
+    this.pidFile = v.get(PidFile) ?? null;
+    this.user = v.get(User) ?? null;
+    this.group = v.get(Group) ?? null;
   }
 }
 
@@ -53,6 +64,11 @@ export class CoreServer {
   readonly remoteIpHeader: string | null;
   /** `RemoteIPTrustedProxy`: the peers whose forwarding headers are believed; null: none. */
   readonly trustedProxies: IpList | null;
+  /** `SSLEngine on` and its certificate; null: the server speaks no TLS. */
+  readonly tls: TlsSettings | null;
+  /** `Protocols` (mod_http2), lower-case; Apache's default is `http/1.1` alone. */
+  readonly protocols: readonly string[];
+  readonly useCanonicalName: CanonicalName;
   readonly file: string;
   readonly line: number;
 
@@ -82,6 +98,9 @@ export class CoreServer {
     this.remoteIpHeader = v.get(D.RemoteIPHeader) ?? null;
     const proxies = v.get(D.RemoteIPTrustedProxy);
     this.trustedProxies = proxies ? new IpList(proxies) : null;
+    this.tls = tlsSettings(v);
+    this.protocols = v.get(Protocols) ?? ["http/1.1"];
+    this.useCanonicalName = v.get(UseCanonicalName) ?? "off";
     this.file = parsed.file;
     this.line = parsed.line;
   }

@@ -3,6 +3,8 @@ import { appendList, directive, extensionArg, flagArg, intArg, mergeMaps, second
 import { parseHandlerSpec } from "./handler-entry";
 import { isIpSpec } from "./ip-spec";
 import { combineRules, mergeRules, parseRequirement, type RequireRules } from "./require-rules";
+import { PROCESS_DIRECTIVES } from "./process-directives";
+import { TLS_DIRECTIVES } from "./tls-directives";
 
 /**
  * The directives of Apache's core (and mod_python's settings) that the engine itself reads: the
@@ -23,14 +25,18 @@ export const LOG_LEVELS: Record<string, number> = {
 export interface ListenAddress {
   readonly host: string | undefined;
   readonly port: number;
+  /** `Listen 443 https`: the address speaks TLS; null when the line names no protocol. */
+  readonly protocol: "http" | "https" | null;
 }
 
-export function parseListen(value: string): ListenAddress {
+export function parseListen(value: string, protocol?: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]+):)?(\d+)$/.exec(value);
   if (!m) throw new Error(`Listen takes [address:]port, not '${value}'`);
   const port = Number(m[3]);
   if (port > 65535) throw new Error(`port ${port} is out of range`);
-  return { host: m[1] ?? m[2], port };
+  const proto = protocol?.toLowerCase() ?? null;
+  if (proto !== null && proto !== "http" && proto !== "https") throw new Error(`Listen: unknown protocol '${protocol}' (http or https)`);
+  return { host: m[1] ?? m[2], port, protocol: proto };
 }
 
 /**
@@ -86,7 +92,7 @@ function oneArg<T>(name: string, context: DirectiveSpec<T>["context"], parse: (v
 
 // ---- the main server (the process) ----
 
-export const Listen = directive<ListenAddress[]>({ name: "Listen", context: "main", args: [1, 2], parse: ([addr]) => [parseListen(addr)], combine: appendList });
+export const Listen = directive<ListenAddress[]>({ name: "Listen", context: "main", args: [1, 2], parse: ([addr, protocol]) => [parseListen(addr, protocol)], combine: appendList });
 export const Workers = oneArg("Workers", "main", (n) => intArg("Workers", n, 1));
 export const StartServers = directive<number>({ ...oneArg("StartServers", "main", (n) => intArg("StartServers", n, 1)), shares: Workers });
 export const GracefulShutdownTimeout = oneArg("GracefulShutdownTimeout", "main", (v) => secondsArg("GracefulShutdownTimeout", v));
@@ -298,5 +304,5 @@ export const CORE_DIRECTIVES: readonly DirectiveSpec<any>[] = [
   RemoteIPHeader, RemoteIPTrustedProxy,
   Options, SetHandler, AddHandler, RemoveHandler, ErrorDocument, LimitRequestBody, AuthType, AuthName, Require,
   TsOption, TsDebug, TsAutoReload, TsPath, TsInterpreter,
-  TsInterpPerDirectory, TsInterpPerDirective,
+  TsInterpPerDirectory, TsInterpPerDirective,   ...TLS_DIRECTIVES, ...PROCESS_DIRECTIVES,
 ];

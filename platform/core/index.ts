@@ -12,3 +12,7 @@ export { isHtFile } from "./ht-files";
 export { IpList } from "./ip-list";
 export { methodArg, parseRequirement, requireLines, type AuthMerging, type MethodScope, type Requirement, type RequireContainer, type RequireNode, type RequireRules } from "./require-rules";
 export { isIpSpec } from "./ip-spec";
+export { secureContextOptions, tlsProblem, type TlsSettings, type TlsProblem } from "./tls-settings";
+export type { CanonicalName } from "./process-directives";
+export { addressMatches } from "./vhost-address";
+export { listenerPlans, type ListenerPlan } from "./listener-plan";

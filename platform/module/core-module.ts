@@ -1,4 +1,4 @@
-import { CORE_DIRECTIVES, coreDirectives } from "../core";
+import { CORE_DIRECTIVES, coreDirectives, listenerPlans, tlsProblem } from "../core";
 import { DEPLOY_DATABASE, DEPLOY_HOST, DEPLOY_SCHEMA } from "../fleet";
 import { defineModule, type CheckContext } from "./define-module";
 
@@ -20,7 +20,17 @@ export const coreModule = defineModule({
     [DEPLOY_SCHEMA]: "schema of the generation tables (default tsmod_deploy)",
     [DEPLOY_HOST]: "this host's name among them (default ServerName)",
   },
-  check: checkFolders,
+  check(ctx) {
+    checkFolders(ctx);
+    // A bad certificate is found at load (and by configtest), not at the first handshake. A
+    // certificate line in error leaves the server without one: that is reported already.
+    if (!ctx.clean) return;
+    for (const server of ctx.servers) {
+      const problem = server.tls && tlsProblem(server.tls, server);
+      if (problem) ctx.report(problem.file, problem.line, problem.message);
+    }
+    listenerPlans(ctx.main, ctx.servers, (message) => ctx.report(ctx.config.configFile, 1, message));
+  },
 });
 
 /** configtest: the error logs and upload folders named must be writable. */

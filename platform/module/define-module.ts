@@ -66,6 +66,8 @@ export interface CheckContext {
   readonly builtins: ReadonlySet<string>;
   /** The implementations every loaded module provides of a kind, by name (to check names given in directives). */
   providers<T>(kind: string): ReadonlyMap<string, T>;
+  /** No error was found before the checks: one that only makes sense on a sound configuration can skip otherwise. */
+  readonly clean: boolean;
   /** Default code TSMOD_CONFIG_ARGUMENTS. */
   report(file: string, line: number, message: string, code?: ConfigError["code"]): void;
   /** The implementations every loaded module provides of a kind, by name. */

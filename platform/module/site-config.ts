@@ -39,7 +39,7 @@ export function loadSiteConfig(configFile: string, modules: ModuleSet, options: 
     const servers = [parsed.main, ...parsed.vhosts].map((s) => new CoreServer(s, parsed.serverRoot));
     const builtins = new Set(["tsmod", "tsmod-server", ...set.builtinNames()]);
     const deep = options.deep ? new ConfigtestCheck(set.builtins(), report) : null;
-    const ctx: CheckContext = { config: parsed, main, servers, builtins, report, deep, providers: (kind) => set.providers(kind) };
+    const ctx: CheckContext = { config: parsed, main, servers, builtins, report, deep, clean, providers: (kind) => set.providers(kind) };
     try {
       checkOptionKeys(ctx, set.list);
       for (const m of set.list) m.check?.(ctx);

@@ -12,3 +12,4 @@ export type { SessionLike, JsonValue } from "./session-like";
 export { rawHeader, singleRawHeader, declaresBody } from "./raw-header";
 export { RawConnection } from "./raw-connection";
 export { connectionState, ConnectionState } from "./connection-state";
+export { isHttp2 } from "./http2-head";

@@ -3,6 +3,7 @@ import { APLOG_ERR } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import type { Table } from "../table";
 import { describeBadHead } from "./bad-head";
+import { isHttp2, withoutConnectionHeaders } from "./http2-head";
 import type { MaybePromise } from "../maybe-promise";
 
 /** Where an output chain writes: the response (through the output's buffer). */
@@ -297,7 +298,7 @@ export class Output {
     }
     const res = this.raw;
     // One flat list handed to writeHead: cheaper than a setHeader call (and a lookup) per header.
-    const flat: string[] = [];
+    let flat: string[] = [];
     const out = h.headersOut;
     const err = h._errHeaders;
     out.appendPairs(flat);
@@ -311,7 +312,10 @@ export class Output {
     }
     if (this.closeAfter) flat.push("Connection", "close");
     try {
-      if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
+      if (isHttp2(res)) {
+        flat = withoutConnectionHeaders(flat);
+        res.writeHead(h.status, flat);
+      } else if (h.statusLine) res.writeHead(h.status, h.statusLine, flat);
       else res.writeHead(h.status, flat);
     } catch (e) {
       if (res.headersSent) throw e;
@@ -345,9 +349,12 @@ export class Output {
       throw this.refusedHead;
     }
     h.status = 500;
-    const bare = ["Content-Type", "text/html; charset=utf-8", "Connection", "close"];
+    let bare = ["Content-Type", "text/html; charset=utf-8", "Connection", "close"];
     if (contentLength !== null) bare.push("Content-Length", String(contentLength));
-    this.raw.writeHead(500, "Internal Server Error", bare);
+    if (isHttp2(this.raw)) {
+      bare = withoutConnectionHeaders(bare);
+      this.raw.writeHead(500, bare);
+    } else this.raw.writeHead(500, "Internal Server Error", bare);
     this.sentHeaders = bare;
     this.sent = true;
   }

@@ -3,6 +3,7 @@ import { parseForm, parseQueryForm, type FieldStorage } from "../forms";
 import { bodyDeadline } from "./body-deadline";
 import type { Request } from "./request";
 import type { MaybePromise } from "../maybe-promise";
+import { requestHasBody } from "./http2-head";
 
 /**
  * `req.form()` without a promise when there is nothing to wait for (a GET or HEAD form), so
@@ -44,7 +45,7 @@ async function parseBodyForm(req: Request): Promise<FieldStorage> {
   const query = req.args || null;
   const raw = req.raw;
   const lengthHeader = req.headersIn.get("content-length");
-  const hasBody = Number(lengthHeader) > 0 || req.headersIn.has("transfer-encoding");
+  const hasBody = requestHasBody(raw, lengthHeader, req.headersIn.has("transfer-encoding"));
   // Input filters see the body before the form parser does; their output has a length of its own.
   const body = hasBody ? state.runtime.services.requestBody(req) : null;
   const filtered = body !== null && body !== raw;

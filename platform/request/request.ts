@@ -32,6 +32,12 @@ export interface RequestInit {
   readonly hostname: string;
   readonly port: number;
   readonly isHttps: boolean;
+  /**
+   * The name and port self-referential URLs use (`constructUrl`): the client's (`UseCanonicalName
+   * Off`) or the server's own (`On`). Default: `hostname` and `port`.
+   */
+  readonly selfName?: string;
+  readonly selfPort?: number;
   readonly prev: Request | null;
   /** The request a sub-request is made for (`lookupAccess`, `include virtual`). */
   readonly mainRequest?: Request | null;
@@ -98,6 +104,10 @@ export class Request implements ResponseHead {
   /** The port the client addressed (from Host), else the one it connected to. */
   readonly port: number;
   private readonly https: boolean;
+  /** @internal what `constructUrl` names (see RequestInit). */
+  readonly selfName: string;
+  /** @internal */
+  readonly selfPort: number;
 
   constructor(init: RequestInit) {
     this.raw = init.raw;
@@ -111,6 +121,8 @@ export class Request implements ResponseHead {
     this.hostname = init.hostname;
     this.port = init.port;
     this.https = init.isHttps;
+    this.selfName = init.selfName ?? init.hostname;
+    this.selfPort = init.selfPort ?? init.port;
     this.prev = init.prev;
     this.mainRequest = init.mainRequest ?? null;
     this.headerOnly = init.method === "HEAD";
@@ -393,8 +405,9 @@ export class Request implements ResponseHead {
   constructUrl(uri: string): string {
     const scheme = this.https ? "https" : "http";
     const defaultPort = this.https ? 443 : 80;
-    const host = this.hostname.includes(":") && !this.hostname.startsWith("[") ? `[${this.hostname}]` : this.hostname;
-    return `${scheme}://${host}${this.port === defaultPort ? "" : `:${this.port}`}${uri}`;
+    const name = this.selfName;
+    const host = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
+    return `${scheme}://${host}${this.selfPort === defaultPort ? "" : `:${this.selfPort}`}${uri}`;
   }
 
   /** Sets the methods listed in `Allow` on a 405/501 answer (no enforcement, as mod_python). */
@@ -686,7 +699,15 @@ function listHasTag(list: string, tag: string, strong: boolean): boolean {
 
 function tableFromRaw(raw: string[]): Table {
   const t = new Table();
-  for (let i = 0; i + 1 < raw.length; i += 2) t.add(raw[i], raw[i + 1]);
+  let authority: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    // HTTP/2's pseudo-headers are the request line, not headers; `:authority` is its Host.
+    if (name.charCodeAt(0) === 0x3a /* : */) {
+      if (name === ":authority") authority = raw[i + 1];
+    } else t.add(name, raw[i + 1]);
+  }
+  if (authority !== undefined && !t.has("host")) t.set("Host", authority);
   dropConnectionOptions(t);
   return t;
 }

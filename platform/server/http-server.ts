@@ -1,18 +1,24 @@
 import * as http from "node:http";
+import type * as Http2 from "node:http2";
+import type * as Https from "node:https";
 import * as net from "node:net";
+import type * as tls from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
-import type { Duplex } from "node:stream";
-import { APLOG_ERR, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
-import type { ListenAddress } from "../core";
+import { Duplex } from "node:stream";
+import { APLOG_ERR, APLOG_INFO, APLOG_NOTICE, APLOG_WARNING, HTTP_BAD_REQUEST, HTTP_EXPECTATION_FAILED } from "../constants";
+import { listenerPlans, type ListenAddress } from "../core";
 import { loadSiteConfig, type ModuleSet, type SiteConfig } from "../module";
-import { ConfigErrors } from "../errors";
+import { ConfigErrors, ErrorCode, TsmodError } from "../errors";
 import { parserRefusal } from "./client-error";
 import { HeaderReadTimeout } from "./header-read-timeout";
 import { InFlight } from "./in-flight";
 import { socketOwner, whenSocketFree } from "./socket-owner";
 import type { Refusal } from "./refusal";
+import { lazyModule } from "../lazy-module";
 import { nodeParserLimits } from "./request-limits";
+import { isHttp2 } from "../request";
 import { Site, type SiteOptions } from "./site";
+import { SniContexts } from "./sni-contexts";
 import { describeStray, guardProcess, type StrayOrigin, type StraySource } from "./stray-errors";
 
 export interface ServerOptions extends SiteOptions {
@@ -61,7 +67,8 @@ const ACCEPT_POLL_MS = 10;
  * the old one keeps serving.
  */
 export class TsmodServer {
-  private readonly httpServers: http.Server[] = [];
+  private readonly listeners: Listener[] = [];
+  private readonly sessions = new Set<Http2.ServerHttp2Session>();
   private readonly sockets = new Set<Socket>();
   /** Connections accepted so far: a stop sees from it whether the listeners' backlogs are empty. */
   private accepted = 0;
@@ -98,12 +105,12 @@ export class TsmodServer {
     return server;
   }
 
-  /** `http://host:port` for every address, with the ports actually bound. */
+  /** `http://host:port` (or `https://`) for every address, with the ports actually bound. */
   urls(): string[] {
-    return this.httpServers.map((s) => {
-      const a = s.address() as AddressInfo;
+    return this.listeners.map(({ server, secure }) => {
+      const a = server.address() as AddressInfo;
       const host = a.family === "IPv6" ? `[${a.address}]` : a.address;
-      return `http://${host}:${a.port}`;
+      return `${secure ? "https" : "http"}://${host}:${a.port}`;
     });
   }
 
@@ -111,61 +118,115 @@ export class TsmodServer {
     const cfg = this.site.config;
     const main = cfg.mainServer.core;
     const limits = nodeParserLimits([main, ...cfg.virtualServers.map((v) => v.core)]);
-    for (const addr of cfg.main.listen) {
-      const headersMs = this.headerTimeout.initialMs;
-      const srv = http.createServer(
-        {
-          requestTimeout: 0,
-          // Slowloris: headers not complete within the header stage of RequestReadTimeout are
-          // cut off (see HeaderReadTimeout); checked often enough that a short one is honoured closely.
-          headersTimeout: headersMs,
-          connectionsCheckingInterval: Math.min(1000, Math.max(50, headersMs / 4)),
-          keepAliveTimeout: main.keepAliveTimeout * 1000,
-          maxHeaderSize: limits.maxHeaderSize,
-          // A request without Host is refused by the Site, which logs it like any other.
-          requireHostHeader: false,
-        },
-        (req, res) => this.serve(req, res),
-      );
-      srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
-      srv.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res, EXPECTATION_FAILED));
-      srv.maxHeadersCount = limits.maxHeadersCount;
-      // Node's HTTP parser takes a connection in the server's own 'connection' listener; it
-      // runs only for connections no module's connection hook takes (TsConnectionHandler).
-      const [asHttp] = srv.listeners("connection") as Array<(s: Socket) => void>;
-      srv.removeAllListeners("connection");
-      srv.on("connection", (s: Socket) => {
+    const headersMs = this.headerTimeout.initialMs;
+    const httpOptions: http.ServerOptions = {
+      requestTimeout: 0,
+      // Slowloris: headers not complete within the header stage of RequestReadTimeout are
+      // cut off (see HeaderReadTimeout); checked often enough that a short one is honoured closely.
+      headersTimeout: headersMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, headersMs / 4)),
+      keepAliveTimeout: main.keepAliveTimeout * 1000,
+      maxHeaderSize: limits.maxHeaderSize,
+      // A request without Host is refused by the Site, which logs it like any other.
+      requireHostHeader: false,
+    };
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res);
+    // The load-time check reported any mismatch already.
+    for (const plan of listenerPlans(cfg.main, [main, ...cfg.virtualServers.map((v) => v.core)], () => undefined)) {
+      const port = plan.address.port;
+      const sni = plan.secure ? new SniContexts(port, plan.address.host ?? "*", plan) : null;
+      const tlsOptions: tls.TlsOptions = sni ? { ...sni.defaultOptions, SNICallback: sni.select } : {};
+      let listener: net.Server;
+      let h1: http.Server | null = null;
+      if (plan.h2) {
+        // HTTP/2 by ALPN, with HTTP/1.1 for clients that do not offer it.
+        const h2 = http2().createSecureServer({ ...httpOptions, ...tlsOptions, allowHTTP1: true, settings: { enableConnectProtocol: false } }, onRequest as never);
+        this.trackSessions(h2);
+        listener = h2;
+      } else {
+        h1 = sni ? https().createServer({ ...httpOptions, ...tlsOptions }, onRequest) : http.createServer(httpOptions, onRequest);
+        this.wireHttp1(h1, limits.maxHeadersCount);
+        listener = h1;
+        if (plan.h2c) listener = this.cleartextH2(h1, onRequest);
+      }
+      // Node's HTTP parser takes a connection in the server's own 'connection' listener; on a
+      // plain HTTP/1.1 listener it runs only for connections no module's connection hook takes
+      // (TsConnectionHandler). TLS and h2c listeners hand connections to HTTP as they are.
+      const plain = !plan.secure && !plan.h2 && !plan.h2c ? h1 : null;
+      const asHttp = plain ? (plain.listeners("connection") as Array<(s: Socket) => void>)[0] : null;
+      plain?.removeAllListeners("connection");
+      listener.on("connection", (s: Socket) => {
         this.sockets.add(s);
         this.accepted++;
         s.once("close", () => this.sockets.delete(s));
+        if (!plain || !asHttp) return;
         const site = this.site;
         const declined = (unread: Buffer) =>
           this.guarded(s, () => {
-            asHttp.call(srv, s);
+            asHttp.call(plain, s);
             // The parser reads the socket's handle directly, past the stream's buffer: the
             // bytes a hook read reach it as the data event it listens to.
             if (unread.length) s.emit("data", unread);
           });
-        if (!site.takesConnections || !site.serveConnection(s, declined)) asHttp.call(srv, s);
+        if (!site.takesConnections || !site.serveConnection(s, declined)) asHttp.call(plain, s);
       });
-      srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => this.guarded(socket, () => this.clientError(err, socket)));
       await new Promise<void>((resolve, reject) => {
-        srv.once("error", reject);
-        srv.listen(addr.port, addr.host, () => {
-          srv.off("error", reject);
+        listener.once("error", (err: NodeJS.ErrnoException) => reject(listenError(plan.address, err)));
+        listener.listen(port, plan.address.host, () => {
+          listener.off("error", reject);
           resolve();
         });
       });
       // A failed accept (EMFILE, ENFILE: no descriptor for the connection) costs that client
       // only; unheard, the error would end the process.
-      srv.on("error", (err: Error) => this.site.errorLog.log(`accepting a connection failed: ${err.message}`, APLOG_ERR));
-      this.httpServers.push(srv);
+      listener.on("error", (err: Error) => this.site.errorLog.log(`accepting a connection failed: ${err.message}`, APLOG_ERR));
+      if (sni) listener.on("tlsClientError", (err: Error) => this.site.errorLog.log(`TLS handshake failed: ${err.message}`, APLOG_INFO));
+      this.listeners.push({ server: listener, secure: plan.secure, sni, http1: h1 });
     }
+  }
+
+  /** The events of an HTTP/1.1 server beyond its requests: upgrades, expectations, parser errors. */
+  private wireHttp1(srv: http.Server, maxHeadersCount: number): void {
+    srv.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket as Socket, head));
+    srv.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res, EXPECTATION_FAILED));
+    srv.maxHeadersCount = maxHeadersCount;
+    srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => this.guarded(socket, () => this.clientError(err, socket)));
+  }
+
+  /**
+   * `Protocols h2c`: HTTP/2 with prior knowledge next to HTTP/1.1 on one cleartext port. The
+   * first bytes tell them apart: HTTP/2 opens with its connection preface (`PRI * HTTP/2.0`).
+   */
+  private cleartextH2(h1: http.Server, onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void): net.Server {
+    const h2 = http2().createServer({ settings: { enableConnectProtocol: false } }, onRequest as never);
+    this.trackSessions(h2);
+    return net.createServer((socket) => {
+      socket.once("data", (first: Buffer) => {
+        socket.pause();
+        const preface = H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length));
+        if (first.subarray(0, preface.length).equals(preface)) {
+          h2.emit("connection", replaying(socket, first));
+        } else {
+          socket.unshift(first);
+          h1.emit("connection", socket);
+          socket.resume();
+        }
+      });
+    });
+  }
+
+  /** HTTP/2 sessions, which a graceful stop ends with GOAWAY: streams begun are answered, no new ones start. */
+  private trackSessions(server: Http2.Http2Server | Http2.Http2SecureServer): void {
+    server.on("session", (session: Http2.ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+      if (this.closing) session.close();
+    });
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse, refusal?: Refusal): void {
     this.headerTimeout.completed(req.socket);
-    if (this.closing) res.setHeader("Connection", "close");
+    if (this.closing && !isHttp2(res)) res.setHeader("Connection", "close");
     const site = this.site;
     let work: Promise<void> | void;
     try {
@@ -290,9 +351,25 @@ export class TsmodServer {
       return false;
     }
     this.site = next;
+    this.renewCertificates(next);
     next.errorLog.log(`configuration reloaded from ${this.configFile}`, APLOG_NOTICE);
     void this.inFlight.idle(current).then(() => current.close());
     return true;
+  }
+
+  /**
+   * The reloaded configuration's certificates (read again from their files) for new handshakes;
+   * connections open keep theirs. A listener that changed its protocol needs a restart, as Listen does.
+   */
+  private renewCertificates(site: Site): void {
+    const cfg = site.config;
+    const plans = listenerPlans(cfg.main, [cfg.mainServer.core, ...cfg.virtualServers.map((v) => v.core)], () => undefined);
+    this.listeners.forEach((l, i) => {
+      const plan = plans[i];
+      if (!l.sni || !plan?.secure) return;
+      l.sni.update(plan);
+      (l.server as tls.Server).setSecureContext(l.sni.defaultOptions);
+    });
   }
 
   /**
@@ -313,7 +390,8 @@ export class TsmodServer {
   private async closeNow(graceMs: number, idleLingerMs: number, acceptQuietMs: number): Promise<void> {
     const started = Date.now();
     const deadline = started + graceMs;
-    for (const res of this.inFlight.unsent()) res.setHeader("Connection", "close");
+    for (const res of this.inFlight.unsent()) if (!isHttp2(res)) res.setHeader("Connection", "close");
+    for (const session of this.sessions) session.close();
     let lingerUntil = Math.min(started + idleLingerMs, deadline);
     const lingerAgain = () => {
       lingerUntil = Math.max(lingerUntil, Math.min(Date.now() + idleLingerMs, deadline));
@@ -323,7 +401,7 @@ export class TsmodServer {
     // Node's idle connections are those between requests: one accepted whose first request
     // has not come is not among them (Node answers it 408 after Timeout if it never comes).
     const sweepIdle = () => {
-      if (Date.now() >= lingerUntil) for (const s of this.httpServers) s.closeIdleConnections();
+      if (Date.now() >= lingerUntil) for (const l of this.listeners) l.http1?.closeIdleConnections();
     };
     sweepIdle();
     const sweep = setInterval(sweepIdle, 25);
@@ -340,7 +418,7 @@ export class TsmodServer {
     const left = deadline - Date.now();
     await (Number.isFinite(left) ? Promise.race([this.inFlight.idle(this.site), delay(Math.max(0, left))]) : this.inFlight.idle(this.site));
     // Now idle, http.Server#close only clears its connection-checking timer.
-    for (const s of this.httpServers) s.close();
+    for (const l of this.listeners) l.http1?.close();
     await this.site.close();
   }
 
@@ -370,7 +448,7 @@ export class TsmodServer {
         else setImmediate(closeWhenDrained);
       };
       const closeAll = () => {
-        const all = this.httpServers.map((s) => new Promise<void>((done) => net.Server.prototype.close.call(s, () => done())));
+        const all = this.listeners.map((l) => new Promise<void>((done) => net.Server.prototype.close.call(l.server, () => done())));
         void Promise.all(all).then(() => resolve());
       };
       setImmediate(closeWhenDrained);
@@ -378,12 +456,83 @@ export class TsmodServer {
   }
 }
 
+/** Loaded by the first TLS or HTTP/2 listener: a plain HTTP server never pays for them. */
+const https = lazyModule<typeof Https>("node:https");
+const http2 = lazyModule<typeof Http2>("node:http2");
+
+/** One bound address: what listens, whether it speaks TLS, its certificates, its HTTP/1.1 server. */
+interface Listener {
+  readonly server: net.Server;
+  readonly secure: boolean;
+  readonly sni: SniContexts | null;
+  /** The HTTP/1.1 server whose idle connections a stop closes; null for an HTTP/2 (ALPN) listener. */
+  readonly http1: http.Server | null;
+}
+
+/**
+ * The socket as a plain stream that begins with the bytes already read: HTTP/2 reads a socket's
+ * handle directly, past anything put back with `unshift`, but reads a plain stream through its
+ * events. The socket's addresses are carried over for the requests.
+ */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const stream = new PassThroughSocket(socket);
+  stream.push(first);
+  socket.on("data", (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.once("end", () => stream.push(null));
+  socket.once("error", (err) => stream.destroy(err));
+  socket.once("close", () => stream.destroy());
+  socket.resume();
+  return stream;
+}
+
+class PassThroughSocket extends Duplex {
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+
+  constructor(private readonly socket: Socket) {
+    super();
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.localAddress = socket.localAddress;
+    this.localPort = socket.localPort;
+  }
+
+  override _read(): void {
+    this.socket.resume();
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.socket.write(chunk, encoding, done);
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.socket.end(done);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.socket.destroy(err ?? undefined);
+    done(err);
+  }
+}
+
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
 const EXPECTATION_FAILED: Refusal = { status: HTTP_EXPECTATION_FAILED, reason: "The server supports no expectation other than 100-continue." };
 
 const PIPELINED_UPGRADE: Refusal = {
   status: HTTP_BAD_REQUEST,
   reason: "A request to switch protocols (Upgrade) must not be pipelined behind other requests on the same connection.",
 };
+
+/** A bind failure as one line: which address, and why in words. */
+function listenError(address: ListenAddress, err: NodeJS.ErrnoException): TsmodError {
+  const why = err.code === "EADDRINUSE" ? "the address is already in use" : err.code === "EACCES" ? "permission denied (a port below 1024 needs root)" : err.code === "EADDRNOTAVAIL" ? "no such local address" : err.message;
+  return new TsmodError(ErrorCode.LISTEN_FAILED, `cannot listen on ${address.host ?? "*"}:${address.port}: ${why}`);
+}
 
 /** `GracefulShutdownTimeout` in milliseconds; 0 means no limit, as in Apache (times past a timer's range are refused at load). */
 export function gracefulShutdownMs(config: SiteConfig): number {

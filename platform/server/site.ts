@@ -22,6 +22,7 @@ import { retireSiteConfig, useSiteConfig } from "./process-api";
 import { SubResponse } from "./sub-request";
 import { limitUnreadBody } from "./unread-body";
 import { VhostMatcher } from "./vhost-match";
+import { forwardedClient } from "./remote-ip";
 
 export interface SiteOptions {
   /** Overrides `ErrorLog` (tests collect lines with a function). */
@@ -149,9 +150,9 @@ export class Site implements RequestRuntime {
   handle(raw: IncomingMessage, res: ServerResponse, refusal?: Refusal): Promise<void> | void {
     const addresses = socketAddresses(raw.socket);
     // From rawHeaders: `raw.headers` would build a second header object on every request, and
-    // would hide a second Host header.
-    const hostHeader = singleRawHeader(raw.rawHeaders, "host");
-    const host = typeof hostHeader === "string" ? parseHost(hostHeader) : null;
+    // would hide a second Host header. HTTP/2 names the host in `:authority`.
+    const hostHeader = raw.httpVersionMajor === 2 ? ((raw as Http2Authority).authority ?? singleRawHeader(raw.rawHeaders, "host")) : singleRawHeader(raw.rawHeaders, "host");
+    let host = typeof hostHeader === "string" ? parseHost(hostHeader) : null;
     const badHost = hostHeader === undefined ? raw.httpVersion === "1.1" : host === null;
     const vserver = this.matcher.match(badHost ? undefined : (hostHeader ?? undefined), addresses.localPort, addresses.localIp);
     const entry = this.servers.get(vserver)!;
@@ -164,7 +165,21 @@ export class Site implements RequestRuntime {
       badUri = e as TsmodError;
       parsed = { uri: "/", args: null };
     }
-    const connection = new Connection(raw, res, this.mainInfo, addresses, this.errorLog);
+    let client = addresses;
+    let https = isEncrypted(raw.socket);
+    const forwarded = vserver.remoteIpHeader === null ? null : forwardedClient(vserver, addresses.remoteIp, raw.rawHeaders);
+    if (forwarded) {
+      if (forwarded.ip !== addresses.remoteIp) client = { ...addresses, remoteIp: forwarded.ip, remotePort: 0 };
+      if (forwarded.proto === "https" || forwarded.proto === "http") https = forwarded.proto === "https";
+      const fwdHost = forwarded.host === undefined ? null : parseHost(forwarded.host);
+      if (fwdHost?.name) host = fwdHost;
+    }
+    // A Host without a port: the port the connection came to (Apache's), except behind a
+    // trusted proxy, where that is the backend's and the client used the scheme's default.
+    const port = host && host.port >= 0 ? host.port : forwarded ? (https ? 443 : 80) : addresses.localPort;
+    const hostname = host?.name || vserver.serverName;
+    const canonical = vserver.useCanonicalName;
+    const connection = new Connection(raw, res, this.mainInfo, client, this.errorLog);
     const req = new Request({
       raw,
       state: this.newState(entry, output, raw, null),
@@ -174,9 +189,11 @@ export class Site implements RequestRuntime {
       uri: parsed.uri,
       unparsedUri: raw.url ?? "/",
       args: parsed.args,
-      hostname: host?.name || vserver.serverName,
-      port: host && host.port >= 0 ? host.port : addresses.localPort,
-      isHttps: false,
+      hostname,
+      port,
+      isHttps: https,
+      selfName: canonical === "off" ? hostname : canonical === "on" ? vserver.serverName : addresses.localIp,
+      selfPort: canonical === "off" ? port : forwarded ? (https ? 443 : 80) : addresses.localPort,
       prev: null,
     });
     output.head = req;
@@ -260,7 +277,7 @@ export class Site implements RequestRuntime {
       args: null,
       hostname: vserver.serverName,
       port: addresses.localPort,
-      isHttps: false,
+      isHttps: isEncrypted(socket),
       prev: null,
     };
     const req = new RefusedRequest(init, requestLine);
@@ -338,6 +355,8 @@ export class Site implements RequestRuntime {
       hostname: req.hostname,
       port: req.port,
       isHttps: req.isHttps(),
+      selfName: req.selfName,
+      selfPort: req.selfPort,
       prev: req,
     });
     for (const [k, v] of req.errHeadersOut) next.errHeadersOut.add(k, v);
@@ -564,6 +583,8 @@ class Connection implements ConnectionInfo {
   }
 
   get aborted(): boolean {
+    // A reset HTTP/2 stream reads as finished: its request says it was aborted instead.
+    if (this.raw.httpVersionMajor === 2) return (this.raw as IncomingMessage & { aborted: boolean }).aborted;
     return this.raw.destroyed && !this.res.writableFinished;
   }
 
@@ -582,6 +603,16 @@ class Connection implements ConnectionInfo {
   logError(message: string, level: number = APLOG_ERR): void {
     this.errorLog.log(message, level || APLOG_ERR, `${this.remoteIp}:${this.remotePort}`);
   }
+}
+
+/** Node's HTTP/2 request names the host it was sent to here. */
+interface Http2Authority {
+  readonly authority?: string;
+}
+
+/** Whether the connection speaks TLS (an HTTP/2 stream's socket forwards this to the TLS socket). */
+function isEncrypted(socket: Socket): boolean {
+  return (socket as Socket & { encrypted?: boolean }).encrypted === true;
 }
 
 function lastOf(req: Request): Request {

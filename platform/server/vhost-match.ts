@@ -1,6 +1,6 @@
 import { BoundedMap } from "../bounded-map";
 import { compileWildcard, type ConfigRegex } from "../config";
-import type { CoreServer } from "../core";
+import { addressMatches, type CoreServer } from "../core";
 
 const CACHE_LIMIT = 1024;
 
@@ -45,15 +45,4 @@ function stripPort(host: string): string {
   if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
   const colon = host.lastIndexOf(":");
   return colon < 0 ? host : host.slice(0, colon);
-}
-
-/** `*`, `_default_`, `*:port`, `ip`, `ip:port`, `[v6]:port`. */
-function addressMatches(address: string, port: number, ip: string): boolean {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+|\*))?$/.exec(address);
-  if (!m) return false;
-  const host = m[1].replace(/^\[|\]$/g, "");
-  const portOk = m[2] === undefined || m[2] === "*" || Number(m[2]) === port;
-  const bareIp = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-  const hostOk = host === "*" || host === "_default_" || host === bareIp || host === ip;
-  return portOk && hostOk;
 }

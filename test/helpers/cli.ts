@@ -35,7 +35,7 @@ export function serve(configFile: string, extra: string[] = [], expectedLines = 
     }, 15000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const urls = [...out.matchAll(/^tsmod listening on (http:\/\/\S+)$/gm)].map((m) => m[1]);
+      const urls = [...out.matchAll(/^tsmod listening on (https?:\/\/\S+)$/gm)].map((m) => m[1]);
       if (urls.length >= expectedLines) {
         clearTimeout(timer);
         resolve({

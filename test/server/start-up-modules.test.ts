@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 const SCRIPT = path.join(__dirname, "fixtures", "start-up-modules.js");
 
-test("a server with a plain handler loads neither mime-types, iron, Eta, https nor worker_threads", () => {
+test("a server with a plain handler loads neither mime-types, iron, Eta, https, http2, tls nor worker_threads", () => {
   const out = JSON.parse(execFileSync(process.execPath, [SCRIPT], { encoding: "utf8", timeout: 30_000 })) as {
     body: string;
     packages: string[];
