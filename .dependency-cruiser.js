@@ -27,6 +27,7 @@ const LAYERS = [
     "platform/filters",
     "platform/auth",
     "platform/access-log",
+    "platform/apps",
   ],
   /* 8 */ ["platform/server"],
   /* 9 */ ["platform/cluster"], // a primary and workers, each worker a server

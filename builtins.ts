@@ -2,6 +2,7 @@ import {
   ModuleSet,
   accessLogModule,
   aliasModule,
+  appsModule,
   authModule,
   defineModule,
   filtersModule,
@@ -32,7 +33,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, appsModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

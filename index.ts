@@ -15,6 +15,7 @@ export type { AuthProvider, AuthResult, TsmodModule, ModuleSpec, Hook, HookSpec,
 export { Session, type JsonValue, createSessionsModule, type SessionStoreProvider } from "./sessions";
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 export { shippedModules } from "./builtins";
+export { tsmodRequest, appEnv, type AppEnv } from "./platform";
 
 /** `tsmod` as handler code and modules import it: this package's own exports, never a second copy. */
 const packageApi = defineModule({

@@ -78,6 +78,12 @@ export const ErrorCode = {
   /** The process or the system had no file descriptor left to open a file for a request (503). */
   TOO_MANY_OPEN_FILES: "TSMOD_TOO_MANY_OPEN_FILES",
   // --- end file descriptors ---
+  // --- apps and daemon processes (issue 21) ---
+  /** A TsAppAlias module exports nothing servable under the name asked for. */
+  APP_NOT_FOUND: "TSMOD_APP_NOT_FOUND",
+  /** A daemon group's process died, hung past its request timeout or outgrew its memory limit (503). */
+  DAEMON_FAILED: "TSMOD_DAEMON_FAILED",
+  // --- end apps and daemon processes ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -28,3 +28,4 @@ export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
 export { authModule } from "./auth";
+export { appsModule, tsmodRequest, appEnv, APP_HANDLER, type AppEnv, type AppsConfig } from "./apps";

@@ -1,0 +1,3 @@
+export { appsModule, APP_HANDLER, type AppsConfig } from "./apps-module";
+export { tsmodRequest, appEnv, type AppEnv } from "./app-env";
+export type { AppMount } from "./directives";
