@@ -74,5 +74,7 @@ async function upgrade(req: Request, appReq: IncomingMessage, app: AppListener):
   const closed = new Promise<void>((resolve) => socket.once("close", resolve));
   app.upgrade!(appReq, socket, Buffer.alloc(0));
   await closed;
+  // The response object never had the connection: done with, so completing it is a no-op.
+  raw.destroy();
   return DONE;
 }
