@@ -1,3 +1,4 @@
+import { runDaemonProcess } from "../apps";
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { reportConfigErrors } from "./report-errors";
 import { serve } from "./serve";
@@ -32,6 +33,8 @@ function parseArgs(argv: string[]): Args | string {
  * publisher, PSP): the package entry passes them, since the platform itself knows none.
  */
 export async function main(argv: string[], modules: ModuleSet): Promise<void> {
+  // Not for users: how the server starts a TsDaemonProcess group's processes.
+  if (argv[0] === "daemon-process") return runDaemonProcess(modules.builtins());
   const args = parseArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(args + "\n");
