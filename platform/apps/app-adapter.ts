@@ -43,7 +43,8 @@ export function appListener(exports: Record<string, unknown>, exportName: string
 }
 
 async function adapt(exports: Record<string, unknown>, exportName: string | null, file: string, onError: AppErrorReport): Promise<AppListener> {
-  const app = exportName !== null ? exports[exportName] : (exports.default ?? exports.app ?? (isFunction(exports) ? exports : undefined));
+  // `module.exports = app` (CommonJS) makes the module's exports the app itself.
+  const app = exportName !== null ? exports[exportName] : (exports.default ?? exports.app ?? exports);
   const named = exportName !== null ? `export '${exportName}'` : "default export (or 'app')";
   const upgrade = isFunction(exports.upgrade) ? (exports.upgrade as UpgradeListener) : null;
   if (app === undefined || app === null) throw new TsmodError(ErrorCode.APP_NOT_FOUND, `${file}: no ${named} to serve`);

@@ -80,7 +80,7 @@ function exchange(req: Request, mount: AppMount, member: DaemonProcess, group: D
       group.fail(member, `took longer than its request timeout (${timeoutMs / 1000} s)`);
       finish(new DaemonFailure(`no answer within the request timeout (${timeoutMs / 1000} s)`));
     }, timeoutMs);
-    const upstream = http.request({ socketPath: member.socketPath, method: req.method, path: urlBelowMount(req, mount), headers: forwardedHeaders(req, mount), agent: false });
+    const upstream = http.request({ socketPath: member.socketPath, method: req.method, path: urlBelowMount(req, mount), headers: forwardedHeaders(req, mount), agent: member.agent });
     upstream.on("error", (e) => finish(new DaemonFailure(`lost the process: ${e.message}`)));
     upstream.on("response", (res) => {
       relay(req, res).then(

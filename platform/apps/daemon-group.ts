@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { APLOG_ERR, APLOG_INFO, APLOG_WARNING } from "../constants";
@@ -18,6 +19,8 @@ function findBin(): string {
 
 /** One process of a group. */
 export class DaemonProcess {
+  /** Connections to the process are kept open: a new one per request would cost more than the request. */
+  readonly agent = new http.Agent({ keepAlive: true });
   inFlight = 0;
   served = 0;
   retiring = false;
@@ -39,6 +42,7 @@ export class DaemonProcess {
     this.ready.catch(() => undefined);
     child.once("exit", (code, signal) => {
       this.exited = true;
+      this.agent.destroy();
       const reason = signal ? `killed by ${signal}` : `exited with code ${code}`;
       for (const fn of this.exitListeners) fn(reason);
     });
