@@ -32,6 +32,7 @@ const LAYERS = [
     "platform/rewrite",
     "platform/include",
     "platform/inspect",
+    "platform/apps",
   ],
   /* 8 */ ["platform/server"],
   /* 9 */ ["platform/cluster"], // a primary and workers, each worker a server

@@ -2,6 +2,7 @@ import {
   ModuleSet,
   accessLogModule,
   aliasModule,
+  appsModule,
   authModule,
   authBasicModule,
   authnFileModule,
@@ -43,7 +44,7 @@ const handlerLibrary = defineModule({
  * Apache's features, sessions and the handler library.
  */
 export function shippedModules(): TsmodModule<any>[] {
-  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule, userDatabaseModule, forwardAuthModule, formAuthModule, includeModule, inspectModule];
+  return [tsHandlersModule, proxyModule, aliasModule, mimeModule, headersModule, authModule, filtersModule, staticModule, accessLogModule, sessionsModule, handlerLibrary, envModule, expiresModule, rewriteModule, authBasicModule, authnFileModule, userDatabaseModule, forwardAuthModule, formAuthModule, includeModule, inspectModule, appsModule];
 }
 
 /** The shipped modules with `extra` after them (an embedder's own, or replacements by name). */

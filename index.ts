@@ -19,6 +19,7 @@ export { Session, type JsonValue, createSessionsModule, type SessionStoreProvide
 export { PSP, PSPError, type PSPOptions, type PSPSource, type PSPVars } from "./psp-templates";
 export { shippedModules } from "./builtins";
 export { userDatabase, type UserDatabase } from "./handlers/user-database";
+export { tsmodRequest, appEnv, type AppEnv } from "./platform";
 
 /** `tsmod` as handler code and modules import it: this package's own exports, never a second copy. */
 const packageApi = defineModule({

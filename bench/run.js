@@ -13,7 +13,7 @@
 const { spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres", "secret"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres", "secret", "app-express", "app-hono", "daemon-app"];
 
 /** wrk (Debian's package) when installed: far lighter than a Node client, so ratios are not client-bound. */
 const WRK = (() => {

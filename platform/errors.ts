@@ -82,6 +82,12 @@ export const ErrorCode = {
   /** A Listen address could not be bound (in use, a privileged port): one line at start, no stack. */
   LISTEN_FAILED: "TSMOD_LISTEN_FAILED",
   // --- end serving in production ---
+  // --- apps and daemon processes (issue 21) ---
+  /** A TsAppAlias module exports nothing servable under the name asked for. */
+  APP_NOT_FOUND: "TSMOD_APP_NOT_FOUND",
+  /** A daemon group's process died, hung past its request timeout or outgrew its memory limit (503). */
+  DAEMON_FAILED: "TSMOD_DAEMON_FAILED",
+  // --- end apps and daemon processes ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,3 +1,4 @@
+import { runDaemonProcess } from "../apps";
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { explain } from "./explain";
 import { reportConfigErrors } from "./report-errors";
@@ -65,6 +66,8 @@ function parseArgs(argv: string[]): Args | string {
 export async function main(argv: string[], modules: ModuleSet, commands: Readonly<Record<string, CliCommand>> = {}): Promise<void> {
   const extra = Object.hasOwn(commands, argv[0] ?? "") ? commands[argv[0]] : undefined;
   if (extra) return extra.run(argv.slice(1), modules);
+  // Not for users: how the server starts a TsDaemonProcess group's processes.
+  if (argv[0] === "daemon-process") return runDaemonProcess(modules.builtins());
   const args = parseArgs(argv);
   if (typeof args === "string") {
     if (args === VERSION) {
