@@ -39,17 +39,17 @@ function measure(url, seconds, connections, request = {}) {
  * wrk's script for a workload's request: method, headers, body, and `connectionHeaders`
  * taken in turn per request (wrk has no per-connection hook; a workload gives many more
  * entries than connections, so an entry is reused only long after its last answer). It
- * counts every answer that is not a 2xx: those are errors, not throughput.
+ * counts every answer that is not a 2xx: those are errors, not throughput. (wrk.format sets
+ * the Content-Length of a body itself.)
  */
 function wrkScript({ method = "GET", headers = {}, body, connectionHeaders = [] }) {
   const lua = (v) => JSON.stringify(String(v)); // a JSON string is a valid Lua string literal here
   const table = (h) => `{${Object.entries(h).map(([k, v]) => `[${lua(k)}]=${lua(v)}`).join(",")}}`;
-  const all = { ...headers, ...(body === undefined ? {} : { "content-length": Buffer.byteLength(body) }) };
   return `
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init() bad = 0; n = 0 end
-local base = ${table(all)}
+local base = ${table(headers)}
 local per = {${connectionHeaders.map(table).join(",")}}
 local body = ${body === undefined ? "nil" : lua(body)}
 function request()
