@@ -26,7 +26,7 @@ async function load(url, { connections = 50, seconds = 5, method = "GET", header
         (res) => {
           res.on("data", () => {});
           res.on("end", () => {
-            if (res.statusCode >= 200 && res.statusCode < 400) done++;
+            if (res.statusCode >= 200 && res.statusCode < 300) done++;
             else errors++;
             resolve();
           });

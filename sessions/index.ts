@@ -18,3 +18,4 @@ export { SHIPPED_STORES, type StoreEnvironment, type SessionStoreProvider } from
 export { MemoryStore } from "./stores/memory-store";
 export type { PostgresStoreOptions } from "./stores/postgres-store";
 export { createSessionsModule, sessionsModule } from "./sessions-module";
+export type { RedisStoreOptions } from "./stores/redis-store";

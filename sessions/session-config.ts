@@ -2,7 +2,7 @@ import { ErrorCode, TsmodError, configuredSecret } from "../platform";
 import { isCookieAttributeValue, isCookieName } from "./session-cookie";
 
 /** The store types tsmod ships; modules may provide more (`providers.sessionStore`). */
-export const STORE_TYPES: readonly string[] = ["memory", "sqlite", "postgres", "cookie"];
+export const STORE_TYPES: readonly string[] = ["memory", "sqlite", "postgres", "cookie", "redis"];
 
 /** The session settings of one request, read from its TsOptions. */
 export interface SessionConfig {
@@ -10,6 +10,10 @@ export interface SessionConfig {
   readonly type: string;
   /** tsmod.session.database: SQLite file path or PostgreSQL URL. */
   readonly database: string | undefined;
+  /** tsmod.session.url: the Redis server (redis:// or rediss:// URL). */
+  readonly url: string | undefined;
+  /** tsmod.session.key_prefix: Redis keys of the sessions start with it (default "tsmod:session:"). */
+  readonly keyPrefix: string;
   /** tsmod.session.schema: PostgreSQL schema of the session tables (created if missing). */
   readonly schema: string | undefined;
   /** tsmod.session.database_directory: folder of the SQLite file when no database is given. */
@@ -32,6 +36,7 @@ export interface SessionConfig {
 
 export const DEFAULT_COOKIE_NAME = "tsmodsid";
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_KEY_PREFIX = "tsmod:session:";
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 10;
 /** An unquoted PostgreSQL identifier: safe in search_path and in `create schema`. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -63,6 +68,12 @@ export function readSessionConfig(options: Options, storeTypes: readonly string[
   if (type === "cookie" && (!secret?.length || secret.some((key) => key.length < MIN_SECRET_LENGTH))) {
     fail("tsmod.secret", `must be set to at least ${MIN_SECRET_LENGTH} characters for tsmod.session.type cookie (every key, when several rotate; or use tsmod.secret_file)`);
   }
+  const url = read("tsmod.session.url");
+  if (type === "redis" && !/^rediss?:\/\/\S*$/.test(url ?? "")) {
+    fail("tsmod.session.url", `must be a redis:// or rediss:// URL for tsmod.session.type redis${url === undefined ? "" : `, got "${url}"`}`);
+  }
+  const keyPrefix = read("tsmod.session.key_prefix") ?? DEFAULT_KEY_PREFIX;
+  if (/\s/.test(keyPrefix)) fail("tsmod.session.key_prefix", `must not contain spaces, got "${keyPrefix}"`);
   const schema = read("tsmod.session.schema");
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     fail("tsmod.session.schema", `must be a lower-case PostgreSQL name (a-z, 0-9, _), got "${schema}"`);
@@ -80,6 +91,8 @@ export function readSessionConfig(options: Options, storeTypes: readonly string[
   return {
     type,
     database,
+    url,
+    keyPrefix,
     schema,
     databaseDirectory: read("tsmod.session.database_directory"),
     cookieName,

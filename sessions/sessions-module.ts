@@ -97,7 +97,7 @@ export function createSessionsModule(options: { clock?: Clock } = {}): TsmodModu
 }
 
 const SESSION_OPTIONS = {
-  "tsmod.session.type": "session store: a sessionStore provider's name (memory, sqlite, postgres, cookie, ...)",
+  "tsmod.session.type": "session store: a sessionStore provider's name (memory, sqlite, postgres, redis, cookie, ...)",
   "tsmod.session.database": "SQLite file or postgres:// URL",
   "tsmod.session.schema": "PostgreSQL schema of the session tables",
   "tsmod.session.database_directory": "folder of the SQLite file when no database is given",
@@ -107,6 +107,8 @@ const SESSION_OPTIONS = {
   "tsmod.session.application_path": "cookie Path",
   "tsmod.session.application_domain": "cookie Domain",
   "tsmod.session.secure": "mark the cookie Secure",
+  "tsmod.session.url": "the Redis server of tsmod.session.type redis (redis:// or rediss:// URL)",
+  "tsmod.session.key_prefix": "prefix of the Redis keys of the sessions (default tsmod:session:)",
 };
 
 /**

@@ -12,6 +12,7 @@ async function dropSchema() {
   await admin.connect();
   try {
     await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.query(`drop schema if exists "${schema}_peer" cascade`);
   } finally {
     await admin.end();
   }
@@ -19,7 +20,8 @@ async function dropSchema() {
 
 /**
  * A page reading and writing one session value in PostgreSQL (TSMOD_TEST_PG_URL), against
- * node:http without sessions. Without the variable the workload is skipped.
+ * node:http without sessions and express-session + connect-pg-simple. Without the variable
+ * the workload is skipped.
  */
 module.exports = url
   ? sessionWorkload({
@@ -27,5 +29,6 @@ module.exports = url
       dir: __dirname,
       extraConfig: `TsOption tsmod.session.database ${url}\nTsOption tsmod.session.schema ${schema}`,
       cleanup: dropSchema,
+      peer: { name: "express-session + connect-pg-simple", script: "express-session.js", args: ["postgres", url, `${schema}_peer`], goal: 1.5 },
     })
   : { name: "session postgres", skip: "TSMOD_TEST_PG_URL not set" };

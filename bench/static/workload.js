@@ -8,6 +8,7 @@ const { startProcess, startTsmod } = require("../servers");
  */
 module.exports = {
   name: "static file (16 kB)",
+  goal: 1.5,
   startTsmod: async () => {
     const s = await startTsmod(path.join(__dirname, "tsmod.conf"));
     return { url: s.url + "/page.html", stop: s.stop };

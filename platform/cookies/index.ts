@@ -4,3 +4,4 @@ export { type SealOptions, sealCookieValue, unsealCookieValue } from "./sealed-c
 export { MIN_SECRET_LENGTH, type Secret, secretId } from "./secrets";
 export { type CookieOptions, serializeCookie } from "./serialize-cookie";
 export { signCookie, verifySignedCookie } from "./signed-cookie";
+export { type IronPassword, ironSeal, ironUnseal } from "./iron";

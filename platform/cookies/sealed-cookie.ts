@@ -1,8 +1,4 @@
-import { webcrypto } from "node:crypto";
-
-import type * as IronWebcrypto from "iron-webcrypto";
-import { lazyModule } from "../lazy-module";
-
+import { ironSeal, ironUnseal, TIMESTAMP_SKEW_MS } from "./iron";
 import { decodeValue, encodeValue } from "./sealed-encoding";
 import { type Secret, secretId, secretList } from "./secrets";
 
@@ -15,8 +11,6 @@ export interface SealOptions {
   ttl?: number;
 }
 
-const iron = lazyModule<typeof IronWebcrypto>("iron-webcrypto");
-
 const DEFAULT_TTL = 14 * 24 * 3600;
 /** Bumped if the payload layout changes, so old seals are refused rather than misread. */
 const FORMAT = 1;
@@ -24,17 +18,13 @@ const FORMAT = 1;
 /**
  * Encrypts and authenticates `data` with iron (AES-256-CBC + HMAC-SHA256) for a cookie value.
  * Strings, numbers, booleans, null, arrays, plain objects and Dates round-trip exactly.
- * iron-webcrypto is used directly: iron-session's `unsealData` answers `{}` for a bad seal,
- * which cannot be told from a sealed empty object.
  *
  * @example const value = await sealCookieValue({ user: "ann", since: new Date() }, secret, { ttl: 3600 });
  */
 export async function sealCookieValue(data: unknown, secret: Secret, options: SealOptions = {}): Promise<string> {
   const [current] = secretList(secret);
   const payload = { v: FORMAT, d: encodeValue(data) };
-  const ttl = (options.ttl ?? DEFAULT_TTL) * 1000;
-  const { seal, defaults } = iron();
-  return seal(webcrypto, payload, { id: secretId(current), secret: current }, { ...defaults, ttl });
+  return ironSeal(payload, { id: secretId(current), secret: current }, (options.ttl ?? DEFAULT_TTL) * 1000);
 }
 
 /**
@@ -42,13 +32,10 @@ export async function sealCookieValue(data: unknown, secret: Secret, options: Se
  * none of `secret`'s keys, or is not a seal at all.
  */
 export async function unsealCookieValue(sealed: string, secret: Secret, options: SealOptions = {}): Promise<unknown> {
-  // No prototype: iron looks the seal's (attacker-chosen) key name up with `in`.
-  const passwords: Record<string, string> = Object.create(null);
-  for (const s of secretList(secret)) passwords[secretId(s)] = s;
+  const passwords = new Map(secretList(secret).map((s) => [secretId(s), s]));
   if (options.ttl && !expiresWithin(sealed, options.ttl * 1000)) return undefined;
   try {
-    const { unseal, defaults } = iron();
-    const payload = (await unseal(webcrypto, sealed, passwords, defaults)) as { v?: unknown; d?: unknown } | null;
+    const payload = ironUnseal(sealed, (id) => passwords.get(id)) as { v?: unknown; d?: unknown } | null;
     return payload?.v === FORMAT ? decodeValue(payload.d) : undefined;
   } catch {
     return undefined;
@@ -58,5 +45,5 @@ export async function unsealCookieValue(sealed: string, secret: Secret, options:
 /** The seal's authenticated expiry (field 6 of iron's 8) is no later than `ttl` ms from now. */
 function expiresWithin(sealed: string, ttl: number): boolean {
   const expiration = Number(sealed.split("*")[5] || Number.POSITIVE_INFINITY);
-  return expiration <= Date.now() + ttl + iron().defaults.timestampSkewSec * 1000;
+  return expiration <= Date.now() + ttl + TIMESTAMP_SKEW_MS;
 }

@@ -67,9 +67,8 @@ export async function parseForm(input: FormInput, options: FormOptions): Promise
   const { fields, count } = queryFields(input.query, options, fallback, keepBlank);
   const body = await readFormBody(input, options, count);
   if (!body) return new FieldStorage(fields);
-  const bodyCharset = body.charset ?? charsetFieldValue(body.entries) ?? fallback;
-  const bodyFields = decodeEntries(body.entries, bodyCharset, keepBlank);
-  return new FieldStorage([...fields, ...bodyFields]);
+  const bodyFields = "fields" in body ? body.fields : decodeEntries(body.entries, body.charset ?? charsetFieldValue(body.entries) ?? fallback, keepBlank);
+  return new FieldStorage(fields.length ? [...fields, ...bodyFields] : bodyFields);
 }
 
 /**
@@ -100,11 +99,21 @@ function readQuery(queryString: string, limits: FormLimits, fallback: string, ke
   return { fields: decodeEntries(entries, charsetFieldValue(entries) ?? fallback, keepBlank), count: entries.length };
 }
 
-interface RawBody {
-  entries: RawEntry[];
-  /** The charset the body's Content-Type declares, if any. */
-  charset: string | undefined;
-}
+/** A body's fields: as read off the wire, or already decoded (a plain urlencoded body). */
+type RawBody =
+  | {
+      entries: RawEntry[];
+      /** The charset the body's Content-Type declares, if any. */
+      charset: string | undefined;
+    }
+  | { fields: FormEntry[] };
+
+/**
+ * A urlencoded body up to this size with a Content-Length is read whole and, when it is plain
+ * ASCII, split as a query string is (`plainQueryFields`): the form a browser posts, without
+ * the byte-level decoder's work per key and value. Larger ones stream through the decoder.
+ */
+const WHOLE_BODY_MAX = 64 * 1024;
 
 async function readFormBody(
   input: FormInput,
@@ -151,11 +160,19 @@ async function readUrlencodedBody(
   if (charsetLabel !== undefined && !charset) {
     throw unsupportedForm(`unsupported charset ${JSON.stringify(charsetLabel)}`);
   }
-  const reader = new UrlencodedReader(options.limits, fieldsBefore);
-  await readBody(body, (chunk) => reader.write(chunk), {
-    maxBodySize: options.limits.maxBodySize,
-    contentLength: input.contentLength,
-    signal: options.signal,
-  });
+  const { limits, signal } = options;
+  const read = { maxBodySize: limits.maxBodySize, contentLength: input.contentLength, signal };
+  const reader = new UrlencodedReader(limits, fieldsBefore);
+  if (input.contentLength === undefined || input.contentLength > WHOLE_BODY_MAX) {
+    await readBody(body, (chunk) => reader.write(chunk), read);
+    return { entries: reader.end(), charset };
+  }
+  const chunks: Buffer[] = [];
+  await readBody(body, (chunk) => void chunks.push(chunk), read);
+  const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  const { fallback, keepBlank } = parseSettings(options);
+  const plain = plainQueryFields(bytes.toString("latin1"), { ...limits, maxFields: limits.maxFields - fieldsBefore }, keepBlank, charset ?? fallback);
+  if (plain) return { fields: plain.fields };
+  reader.write(bytes);
   return { entries: reader.end(), charset };
 }

@@ -4,6 +4,7 @@ import { HTTP_METHOD_NOT_ALLOWED, HTTP_NOT_MODIFIED, HTTP_OK, HTTP_PARTIAL_CONTE
 import { ErrorCode, TsmodError } from "../errors";
 import type { Request } from "../request";
 import { parseRange, type ByteRange } from "./byte-ranges";
+import { MAX_CACHED_FILE, smallFileContents } from "./small-file-cache";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 /** Read size: large enough for few system calls, small enough to keep memory flat. */
@@ -64,7 +65,11 @@ export async function serveFile(req: Request, filename: string, st: fs.Stats): P
   }
   output.startStreaming(st.size);
   // HEAD sends no body, but filters must still see one to set the headers GET would get.
-  if (!req.headerOnly || output.filtered) await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
+  if (req.headerOnly && !output.filtered) return OK;
+  // Filters get chunks of their own to change: never the cached bytes.
+  const contents = st.size <= MAX_CACHED_FILE && !output.filtered ? await smallFileContents(filename, st) : undefined;
+  if (contents !== undefined) await output.write(contents);
+  else await streamRanges(req, filename, [{ start: 0, end: st.size - 1 }], st.size);
   return OK;
 }
 

@@ -1,16 +1,15 @@
-import type * as IronSession from "iron-session";
-import { lazyModule, secretId } from "../../platform";
+import { type IronPassword, ironSeal, ironUnseal, secretId } from "../../platform";
 import { MAX_COOKIE_BYTES } from "../session-cookie";
 import { isValidSessionId } from "../session-id";
 import type { SessionCookie, SessionRecord, SessionStore, StoreLock } from "../session-store";
 
-const ironSession = lazyModule<typeof IronSession>("iron-session");
-
 /**
- * iron-session 8 still unseals pre-v8 cookies whose version marker lies outside the
- * signature; only current seals with the "~2" marker are accepted here.
+ * iron-session 8's cookie format: an iron seal, a key id that is a number, and a "~2" version
+ * marker. iron-session still unseals pre-v8 cookies whose marker lies outside the signature;
+ * only current seals are accepted here.
  */
 const CURRENT_SEAL = /^Fe26\.2\*[0-9A-Za-z_\-*]+~2$/;
+const VERSION_MARKER = "~2";
 
 /** The sealed payload; short keys because every byte travels in every request. */
 interface Sealed {
@@ -32,25 +31,24 @@ interface Sealed {
 export class CookieStore implements SessionStore {
   readonly name = "cookie";
   readonly capabilities = { serverSide: false, serialisesRequests: false, shared: true } as const;
-  /** The current key alone: iron-session seals with the highest id it is given. */
-  readonly #sealWith: Record<number, string>;
-  /** Every key, so that seals made before a rotation still open. */
-  readonly #unsealWith: Record<number, string>;
+  /** The current key. */
+  readonly #sealWith: IronPassword;
+  /** Every key by id, so that seals made before a rotation still open. */
+  readonly #unsealWith: ReadonlyMap<string, string>;
 
   /** `secret`: the keys, current first (tsmod.secret's rotation order). */
   constructor(secret: readonly string[]) {
-    this.#sealWith = { [keyId(secret[0])]: secret[0] };
-    // No prototype: iron looks the seal's (attacker-chosen) key id up by name.
-    this.#unsealWith = Object.assign(Object.create(null) as Record<number, string>, ...secret.map((key) => ({ [keyId(key)]: key })));
+    this.#sealWith = { id: keyId(secret[0]), secret: secret[0] };
+    this.#unsealWith = new Map(secret.map((key) => [keyId(key), key]));
   }
 
   async decodeCookie(value: string): Promise<SessionCookie | undefined> {
     if (value.length > MAX_COOKIE_BYTES || !CURRENT_SEAL.test(value)) return undefined;
     let payload: unknown;
     try {
-      payload = await ironSession().unsealData(value, { password: this.#unsealWith });
+      payload = ironUnseal(value.slice(0, -VERSION_MARKER.length), (id) => this.#unsealWith.get(id));
     } catch {
-      return undefined; // malformed seals make iron throw; forged or expired ones unseal to {}
+      return undefined; // forged, expired, malformed or sealed with an unknown key
     }
     const record = toRecord(payload);
     return record === undefined ? undefined : { id: record.id, record };
@@ -71,16 +69,16 @@ export class CookieStore implements SessionStore {
 
   async close(): Promise<void> {}
 
-  #seal(record: SessionRecord): Promise<string> {
+  async #seal(record: SessionRecord): Promise<string> {
     const sealed: Sealed = { id: record.id, d: JSON.parse(record.data), c: record.created, a: record.accessed, t: record.timeout };
     // iron's own expiry backs up the session timeout should a clock or a check ever fail.
-    return ironSession().sealData(sealed, { password: this.#sealWith, ttl: record.timeout });
+    return ironSeal(sealed, this.#sealWith, record.timeout * 1000) + VERSION_MARKER;
   }
 }
 
-/** The key's `secretId` as the number iron-session wants (12 hex digits stay exact). */
-function keyId(key: string): number {
-  return parseInt(secretId(key).slice(0, 12), 16);
+/** The key's `secretId` as the number iron-session writes (12 hex digits stay exact). */
+function keyId(key: string): string {
+  return String(parseInt(secretId(key).slice(0, 12), 16));
 }
 
 /** Checks the shape of an unsealed payload (iron authenticated it; JSON made every value JSON). */

@@ -27,10 +27,11 @@ export interface SessionStoreProvider {
 }
 
 /**
- * The stores tsmod ships. The SQL ones are loaded on first use: kysely, pg and better-sqlite3
- * cost ~30 MB of memory that a server using the memory or cookie store (or none) should not carry.
+ * The stores tsmod ships. The SQL and Redis ones are loaded on first use: kysely, pg,
+ * better-sqlite3 and ioredis cost ~30 MB of memory that a server using the memory or cookie
+ * store (or none) should not carry.
  */
-export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | "cookie", SessionStoreProvider>> = {
+export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | "cookie" | "redis", SessionStoreProvider>> = {
   memory: { location: () => "memory", create: () => new MemoryStore() },
   sqlite: {
     location: (config, env) => `sqlite:${sqliteFile(config, env)}`,
@@ -51,6 +52,14 @@ export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | 
     location: (config) => `cookie:${config.secret?.join(" ")}`,
     // readSessionConfig guarantees the secret for this type.
     create: (config) => new CookieStore(config.secret as readonly string[]),
+  },
+  redis: {
+    location: (config) => `redis:${config.url}#${config.keyPrefix}`,
+    create(config, env) {
+      // readSessionConfig guarantees the URL for this type.
+      const { RedisStore } = require("./redis-store") as typeof import("./redis-store");
+      return new RedisStore({ url: config.url as string, keyPrefix: config.keyPrefix, log: env.log });
+    },
   },
 };
 

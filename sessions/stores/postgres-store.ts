@@ -1,19 +1,10 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
-import { Pool } from "pg";
+import { Pool, type PoolClient } from "pg";
 import { SCHEMA_NAME } from "../session-config";
 import { guardStore, lockTimeout, storeUnavailable } from "../session-errors";
-import { decodeIdCookie } from "../session-id";
-import type { SessionCookie, SessionStore, StoreLock } from "../session-store";
-import {
-  deleteExpiredSessions,
-  deleteSession,
-  migrateSessionTables,
-  selectSession,
-  type SessionDatabase,
-  type SessionDb,
-  SESSIONS_MIGRATIONS,
-  upsertSession,
-} from "./sql-session-table";
+import { decodeIdCookie, isValidSessionId } from "../session-id";
+import { expiresAt, type SessionCookie, type SessionRecord, type SessionStore, type StoreLock } from "../session-store";
+import { deleteExpiredSessions, migrateSessionTables, type SessionDatabase, type SessionDb, SESSIONS_MIGRATIONS } from "./sql-session-table";
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -41,11 +32,17 @@ const LOCK_NOT_AVAILABLE = "55P03";
  * pg_advisory_xact_lock in a transaction that lives until the lock is released; the session's
  * reads and writes run in that transaction, so they commit together at release and a holder
  * that dies leaves nothing half-written and no lock behind.
+ *
+ * Two round trips per request: the transaction's start, the lock and the read go in one
+ * multi-statement query, the writes and the commit in another (writes wait for the release,
+ * which commits them). A multi-statement query takes no parameters: what is spliced in is a
+ * checked session id, integers, and the data as pg's escapeLiteral quotes it.
  */
 export class PostgresStore implements SessionStore {
   readonly name = "postgres";
   readonly capabilities = { serverSide: true, serialisesRequests: true, shared: true } as const;
   readonly #db: SessionDb;
+  readonly #pool: Pool;
   readonly #schema: string | undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
@@ -69,6 +66,7 @@ export class PostgresStore implements SessionStore {
       client.on("error", (error) => options.log(`tsmod sessions: PostgreSQL connection failed: ${error.message}`)),
     );
     pool.on("error", () => undefined);
+    this.#pool = pool;
     this.#db = new Kysely<SessionDatabase>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -77,36 +75,60 @@ export class PostgresStore implements SessionStore {
   }
 
   async lock(id: string, waitMs: number): Promise<StoreLock> {
+    if (!isValidSessionId(id)) throw storeUnavailable(this.name, new Error("not a session id")); // it is spliced into SQL
     await this.#prepare();
     const started = Date.now();
-    const trx = await guardStore(this.name, () => this.#db.startTransaction().execute());
+    const client = await guardStore(this.name, () => this.#pool.connect());
+    const left = Math.max(1, Math.round(waitMs - (Date.now() - started)));
+    let loaded: SessionRecord | undefined;
     try {
-      const left = Math.max(1, waitMs - (Date.now() - started));
-      await sql`select set_config('lock_timeout', ${`${left}ms`}, true)`.execute(trx);
       // 64-bit hash of the id: collisions between live sessions are practically impossible.
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`tsmod-session:${id}`}, 0))`.execute(trx);
-      await sql`set local lock_timeout to default`.execute(trx);
+      const results = (await client.query(
+        `begin; set local lock_timeout = ${left}; select pg_advisory_xact_lock(hashtextextended('tsmod-session:${id}', 0)); ` +
+          `set local lock_timeout to default; select data, created, accessed, timeout from tsmod_sessions where id = '${id}'`,
+      )) as unknown as { rows: { data: string; created: string; accessed: string; timeout: number }[] }[];
+      const row = results[results.length - 1].rows[0];
+      loaded = row && { id, data: row.data, created: Number(row.created), accessed: Number(row.accessed), timeout: Number(row.timeout) };
     } catch (error) {
-      await trx.rollback().execute().catch(() => undefined); // kysely releases the connection either way
+      await this.#end(client, "rollback");
       if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) throw lockTimeout(this.name, id, waitMs);
       throw storeUnavailable(this.name, error);
     }
+    const writes: string[] = [];
     let released = false;
     return {
-      load: (cookie) => guardStore(this.name, () => selectSession(trx, cookie.id)),
-      save: (record) => guardStore(this.name, async () => (await upsertSession(trx, record), record.id)),
-      delete: (sessionId) => guardStore(this.name, () => deleteSession(trx, sessionId)),
+      load: async (cookie) => {
+        if (cookie.id === id) return loaded;
+        throw storeUnavailable(this.name, new Error("a lock loads only its own session"));
+      },
+      save: async (record) => {
+        writes.push(upsertStatement(client, record));
+        return record.id;
+      },
+      delete: async (sessionId) => {
+        if (!isValidSessionId(sessionId)) throw storeUnavailable(this.name, new Error("not a session id"));
+        writes.push(`delete from tsmod_sessions where id = '${sessionId}'`);
+      },
       release: async () => {
         if (released) return;
         released = true;
-        try {
-          await trx.commit().execute();
-        } catch (error) {
-          await trx.rollback().execute().catch(() => undefined);
-          throw storeUnavailable(this.name, error);
-        }
+        const failure = await this.#end(client, [...writes, "commit"].join("; "));
+        if (failure !== undefined) throw storeUnavailable(this.name, failure);
       },
     };
+  }
+
+  /** Ends the lock's transaction with `statements` and returns the connection: broken, it is discarded. */
+  async #end(client: PoolClient, statements: string): Promise<Error | undefined> {
+    try {
+      await client.query(statements);
+      client.release();
+      return undefined;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      client.release(error as Error);
+      return error as Error;
+    }
   }
 
   async deleteExpired(now: number): Promise<number> {
@@ -143,4 +165,14 @@ export class PostgresStore implements SessionStore {
     }
     return schema;
   }
+}
+
+/** The upsert of a record as SQL text: its id is checked, its numbers are integers, its data quoted by pg. */
+function upsertStatement(client: PoolClient, record: SessionRecord): string {
+  const numbers = [record.created, record.accessed, record.timeout, expiresAt(record)];
+  if (!isValidSessionId(record.id) || !numbers.every(Number.isSafeInteger)) throw new Error(`invalid session record ${record.id}`);
+  return (
+    `insert into tsmod_sessions (id, data, created, accessed, timeout, expires) values ('${record.id}', ${client.escapeLiteral(record.data)}, ${numbers.join(", ")}) ` +
+    "on conflict (id) do update set data = excluded.data, accessed = excluded.accessed, timeout = excluded.timeout, expires = excluded.expires"
+  );
 }

@@ -1,5 +1,4 @@
 import { type ColumnType, type Kysely, type Migration, Migrator } from "kysely";
-import { expiresAt, type SessionRecord } from "../session-store";
 
 /** Milliseconds since the epoch in a BIGINT: pg returns it as a string, SQLite as a number. */
 type Millis = ColumnType<number | string, number, number>;
@@ -95,43 +94,7 @@ export async function migrateSessionTables(
   if (error !== undefined) throw error;
 }
 
-// The queries below are PostgreSQL's; the SQLite store runs prepared statements (sqlite-statements.ts).
-
-export async function selectSession(db: SessionDb, id: string): Promise<SessionRecord | undefined> {
-  const row = await db
-    .selectFrom("tsmod_sessions")
-    .select(["id", "data", "created", "accessed", "timeout"])
-    .where("id", "=", id)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  return {
-    id: row.id,
-    data: row.data,
-    created: Number(row.created),
-    accessed: Number(row.accessed),
-    timeout: Number(row.timeout),
-  };
-}
-
-export async function upsertSession(db: SessionDb, record: SessionRecord): Promise<void> {
-  const row = { ...record, expires: expiresAt(record) };
-  await db
-    .insertInto("tsmod_sessions")
-    .values(row)
-    .onConflict((oc) =>
-      oc.column("id").doUpdateSet({
-        data: row.data,
-        accessed: row.accessed,
-        timeout: row.timeout,
-        expires: row.expires,
-      }),
-    )
-    .execute();
-}
-
-export async function deleteSession(db: SessionDb, id: string): Promise<void> {
-  await db.deleteFrom("tsmod_sessions").where("id", "=", id).execute();
-}
+// PostgreSQL's per-request statements are in postgres-store.ts, SQLite's in sqlite-statements.ts.
 
 export async function deleteExpiredSessions(db: SessionDb, now: number): Promise<number> {
   const result = await db.deleteFrom("tsmod_sessions").where("expires", "<", now).executeTakeFirst();

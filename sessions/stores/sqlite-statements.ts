@@ -4,6 +4,9 @@ import type { SessionLocksTable } from "./sql-session-table";
 
 type LockHolder = Pick<SessionLocksTable, "owner" | "pid" | "process">;
 
+/** A record to save, or the id of a session to delete. */
+export type SessionWrite = SessionRecord | string;
+
 /**
  * Every statement the SQLite store runs per request, prepared once per connection: SQL built
  * per query (kysely's builder, then SQLite's parser) took over half the server's time in the
@@ -18,6 +21,8 @@ export class SqliteStatements {
   readonly #upsert: Database.Statement<[string, string, number, number, number, number]>;
   readonly #delete: Database.Statement<[string]>;
   readonly #deleteExpired: Database.Statement<[number]>;
+  /** A lock's writes and its release, in one transaction: one commit instead of one per statement. */
+  readonly #finish: (writes: readonly SessionWrite[], id: string, owner: string) => void;
 
   constructor(sqlite: Database.Database) {
     this.#sqlite = sqlite;
@@ -34,6 +39,18 @@ export class SqliteStatements {
     );
     this.#delete = sqlite.prepare("delete from tsmod_sessions where id = ?");
     this.#deleteExpired = sqlite.prepare("delete from tsmod_sessions where expires < ?");
+    this.#finish = sqlite.transaction((writes: readonly SessionWrite[], id: string, owner: string) => {
+      for (const write of writes) {
+        if (typeof write === "string") this.delete(write);
+        else this.upsert(write);
+      }
+      this.unlock(id, owner);
+    });
+  }
+
+  /** Applies a lock's writes (records to save, ids to delete, in order) and releases it, atomically. */
+  finish(writes: readonly SessionWrite[], id: string, owner: string): void {
+    this.#finish(writes, id, owner);
   }
 
   /** Inserts the lock row unless one exists; true when it is ours. */

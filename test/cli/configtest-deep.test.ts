@@ -50,7 +50,7 @@ describe("configtest catches what used to fail on the first request", () => {
     ["an unknown filter name", "<Location /u>\nSetOutputFilter UPPR\n</Location>\n", /^conf:14: SetOutputFilter: no output filter named 'UPPR' is registered .*\(did you mean 'UPPER'\?\)/, null],
     ["an unknown filter name by extension", "AddOutputFilter GZIP .txt\n", /^conf:13: AddOutputFilter: no output filter named 'GZIP'/, null],
     ["a TsImport function that is missing", "TsImport boot::stop\n", /^conf:13: handler 'boot::stop': the module has no 'stop'/, null],
-    ["a session store type no module provides", "TsOption tsmod.session.type mongo\n", /^conf:13: TsOption tsmod.session.type: no session store 'mongo' is loaded \(have: memory, sqlite, postgres, cookie\)/, null],
+    ["a session store type no module provides", "TsOption tsmod.session.type mongo\n", /^conf:13: TsOption tsmod.session.type: no session store 'mongo' is loaded \(have: memory, sqlite, postgres, cookie, redis\)/, null],
     ["a misspelt tsmod.* option", "TsOption tsmod.sesion.type sqlite\n", /^conf:13: TsOption: unknown key 'tsmod.sesion.type' \(did you mean 'tsmod.session.type'\?\)/, null],
     ["an error log folder that does not exist", "", /^conf:3: ErrorLog .*\/nolog\/error.log: the folder .*\/nolog does not exist/, (c: string) => c.replace("logs/error.log", "nolog/error.log")],
     ["an access log folder that does not exist", "", /^conf:4: CustomLog .*\/nolog\/access.log: the folder .*nolog does not exist/, (c: string) => c.replace("logs/access.log", "nolog/access.log")],
@@ -88,7 +88,7 @@ describe("configtest catches what used to fail on the first request", () => {
     const file = path.join(dir, "tsmod.conf");
     const r = runCli(["configtest", "-f", file]);
     expect(r.stdout).toBe("");
-    expect(r.stderr.trim().split("\n")).toEqual([`${file}:17: TsOption tsmod.session.type: no session store 'mongo' is loaded (have: memory, sqlite, postgres, cookie)`]);
+    expect(r.stderr.trim().split("\n")).toEqual([`${file}:17: TsOption tsmod.session.type: no session store 'mongo' is loaded (have: memory, sqlite, postgres, cookie, redis)`]);
     expect(r.status).toBe(1);
     fs.writeFileSync(file, BASE + "<Location /t>\nSetHandler tsmod\nTsHandler app/timer\n</Location>\n");
     expect(runCli(["configtest", "-f", file])).toMatchObject({ status: 0, stdout: "Syntax OK\n" });

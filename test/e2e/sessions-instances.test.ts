@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { serve, type Served } from "../helpers/cli";
 import { createOtherSessionSchema, describeWithPostgres, dropSchema, PG_URL, uniqueSchema } from "../helpers/postgres";
+import { describeWithRedis, dropPrefix, REDIS_URL, uniquePrefix } from "../helpers/redis";
 import { request, startSite, type TestSite, writeTree } from "../helpers/site";
 
 /**
@@ -97,6 +98,30 @@ TsOption tsmod.session.schema ${schema}`;
     await Promise.all(sites.map((site) => site.close()));
     await dropSchema(schema);
     if (otherSite !== undefined) await dropSchema(otherSite);
+  });
+
+  test(`${REQUESTS} concurrent increments of one session, split across both instances, end at exactly ${REQUESTS}`, async () => {
+    const { counts, final } = await incrementEverywhere(sites);
+    expect(counts).toEqual(oneToHundred);
+    expect(final).toBe(String(REQUESTS));
+    expect(sites.flatMap((site) => site.log).join("\n")).not.toMatch(/session store|tsmod sessions:/);
+  });
+});
+
+describeWithRedis("sessions on Redis shared by two tsmod instances (TSMOD_TEST_REDIS_URL)", () => {
+  const prefix = uniquePrefix();
+  const sites: TestSite[] = [];
+  beforeAll(async () => {
+    const options = `TsOption tsmod.session.type redis
+TsOption tsmod.session.url ${REDIS_URL}
+TsOption tsmod.session.key_prefix ${prefix}`;
+    // Each server has its own SessionManager and Redis client: only Redis is shared.
+    sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
+    sites.push(await startSite(counterConfig(options), { "counter.ts": COUNTER }));
+  });
+  afterAll(async () => {
+    await Promise.all(sites.map((site) => site.close()));
+    await dropPrefix(prefix);
   });
 
   test(`${REQUESTS} concurrent increments of one session, split across both instances, end at exactly ${REQUESTS}`, async () => {

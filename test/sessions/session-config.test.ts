@@ -8,6 +8,8 @@ describe("readSessionConfig", () => {
     expect(read({})).toEqual({
       type: "sqlite",
       database: undefined,
+      url: undefined,
+      keyPrefix: "tsmod:session:",
       schema: undefined,
       databaseDirectory: undefined,
       cookieName: "tsmodsid",

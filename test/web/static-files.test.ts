@@ -364,6 +364,21 @@ describe("methods and streaming", () => {
     expect(r.raw.equals(BIG)).toBe(true);
   });
 
+  test("a small file sent from memory is sent anew as soon as it changes, even at the same size and second", async () => {
+    const file = path.join(site.dir, "htdocs/changing.txt");
+    fs.writeFileSync(file, "version 1");
+    expect((await get("/changing.txt")).body).toBe("version 1");
+    expect((await get("/changing.txt")).body).toBe("version 1");
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, "version 2");
+    fs.utimesSync(file, mtime, mtime); // the same size and modification time: ctime still tells
+    const r = await get("/changing.txt");
+    expect([r.body, r.headers["content-length"]]).toEqual(["version 2", "9"]);
+    fs.rmSync(file);
+    fs.writeFileSync(file, "v3");
+    expect((await get("/changing.txt")).body).toBe("v3");
+  });
+
   test("a client that does not read: the server waits (backpressure) instead of buffering the file", async () => {
     const size = 64 * 1024 * 1024;
     fs.truncateSync(path.join(site.dir, "htdocs/huge.bin"), size);
