@@ -1,9 +1,11 @@
 import { loadSiteConfig, type ModuleSet } from "../module";
+import { init } from "./init";
 import { reportConfigErrors } from "./report-errors";
 import { serve } from "./serve";
 
 const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
-       tsmod configtest -f FILE [-D NAME]...`;
+       tsmod configtest -f FILE [-D NAME]...
+       tsmod init DIR`;
 
 interface Args {
   command: string;
@@ -32,6 +34,7 @@ function parseArgs(argv: string[]): Args | string {
  * publisher, PSP): the package entry passes them, since the platform itself knows none.
  */
 export async function main(argv: string[], modules: ModuleSet): Promise<void> {
+  if (argv[0] === "init") return initCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(args + "\n");
@@ -50,6 +53,20 @@ function configtest(args: Args, modules: ModuleSet): void {
     process.stdout.write("Syntax OK\n");
   } catch (e) {
     reportConfigErrors(e);
+    process.exitCode = 1;
+  }
+}
+
+function initCommand(args: string[]): void {
+  if (args.length !== 1 || args[0].startsWith("-")) {
+    process.stderr.write(args.includes("--help") || args.includes("-h") ? "usage: tsmod init DIR\n" : `tsmod: init takes one folder\n${USAGE}\n`);
+    process.exitCode = args.includes("--help") || args.includes("-h") ? 0 : 2;
+    return;
+  }
+  try {
+    init(args[0]);
+  } catch (e) {
+    process.stderr.write(`tsmod init: ${(e as Error).message}\n`);
     process.exitCode = 1;
   }
 }
