@@ -78,6 +78,12 @@ export const ErrorCode = {
   /** The process or the system had no file descriptor left to open a file for a request (503). */
   TOO_MANY_OPEN_FILES: "TSMOD_TOO_MANY_OPEN_FILES",
   // --- end file descriptors ---
+  // --- the newcomer's path (issue 23) ---
+  /** A handler module imports an npm package that is not installed where Node looks for it. */
+  PACKAGE_NOT_INSTALLED: "TSMOD_PACKAGE_NOT_INSTALLED",
+  /** A Request property was set to a value of the wrong type (`req.contentType = 42`). */
+  REQUEST_BAD_VALUE: "TSMOD_REQUEST_BAD_VALUE",
+  // --- end the newcomer's path ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

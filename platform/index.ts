@@ -28,3 +28,4 @@ export { staticModule } from "./static";
 export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
 export { authModule } from "./auth";
+export { closest } from "./config";

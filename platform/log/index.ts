@@ -1,3 +1,4 @@
 export { ErrorLog, type LogSink } from "./error-log";
 export { LogWriter } from "./log-writer";
 export { escapeLogItem, escapeErrorLogText } from "./escape";
+export { errorText } from "./error-text";
