@@ -29,3 +29,4 @@ export { proxyModule } from "./proxy";
 export { filtersModule } from "./filters";
 export { authModule } from "./auth";
 export { closest } from "./config";
+export { loadOptionalPackage } from "./loader";

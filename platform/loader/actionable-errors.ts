@@ -38,14 +38,47 @@ function installFolder(file: string): string {
  * that is there but fails to find one of its own) is returned as it is.
  */
 export function missingPackageError(err: unknown, specifier: string, file: string): unknown {
+  return packageError(err, specifier, `imported by ${file}`, installFolder(file));
+}
+
+/**
+ * The folder a package that tsmod itself loads on first use (better-sqlite3 for SQLite, pg
+ * for PostgreSQL) must be installed in: the project whose node_modules holds tsmod.
+ */
+function projectOfTsmod(): string {
+  const parts = __dirname.split(path.sep);
+  const at = parts.lastIndexOf("node_modules");
+  return at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : path.resolve(__dirname, "..", "..");
+}
+
+/**
+ * Loads an optional peer dependency of tsmod's (`load` requires the file that imports it);
+ * when it is missing, or installed without its native part built, the error says which
+ * feature needs it and the command that fixes it.
+ */
+export function loadOptionalPackage<T>(load: () => T, pkg: string, neededBy: string): T {
+  try {
+    return load();
+  } catch (e) {
+    const folder = projectOfTsmod();
+    if (typeof (e as Error | null)?.message === "string" && (e as Error).message.includes("Could not locate the bindings file")) {
+      const error = new TsmodError(
+        ErrorCode.PACKAGE_NOT_INSTALLED,
+        `${neededBy} needs '${pkg}', which is installed without its native part (npm install --ignore-scripts?): run \`npm rebuild ${pkg}\` in ${folder}`,
+      );
+      error.cause = e;
+      throw error;
+    }
+    throw packageError(e, pkg, `needed by ${neededBy}`, folder);
+  }
+}
+
+function packageError(err: unknown, specifier: string, by: string, folder: string): unknown {
   const e = err as { code?: unknown; message?: unknown };
   const bare = !specifier.startsWith(".") && !path.isAbsolute(specifier) && !specifier.startsWith("node:");
   if (!bare || e?.code !== "MODULE_NOT_FOUND" || typeof e.message !== "string" || !e.message.startsWith(`Cannot find module '${specifier}'`)) return err;
   const pkg = packageOf(specifier);
-  const error = new TsmodError(
-    ErrorCode.PACKAGE_NOT_INSTALLED,
-    `cannot find package '${pkg}' imported by ${file}: run \`npm install ${pkg}\` in ${installFolder(file)}`,
-  );
+  const error = new TsmodError(ErrorCode.PACKAGE_NOT_INSTALLED, `cannot find package '${pkg}' ${by}: run \`npm install ${pkg}\` in ${folder}`);
   error.cause = err;
   return error;
 }

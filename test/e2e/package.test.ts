@@ -52,9 +52,9 @@ afterAll(() => {
 
 /** `npm install` of the tarball into `dir` (which has a package.json of its own, so npm installs there). */
 function installTarball(dir: string, tarball: string): void {
-  // --ignore-scripts because better-sqlite3, a dependency, compiles from source at install
-  // (about 80 s) and these sites never load SQLite. tsmod-server itself ships no scripts (see
-  // below), so nothing of ours is skipped: its install builds nothing.
+  // better-sqlite3 (compiled from source at install, about 80 s) is an optional peer now, so
+  // npm leaves it out; --ignore-scripts keeps it that way should a dependency ever build.
+  // tsmod-server itself ships no scripts (see below), so nothing of ours is skipped.
   execFileSync("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball], {
     cwd: dir,
     stdio: "pipe",
@@ -217,5 +217,36 @@ describe("a newcomer's path: from an empty folder, install the tarball and `tsmo
   test("the site's example test passes under `node --test`, with tsmod-server/testing", () => {
     const r = spawnSync(process.execPath, ["--test", path.join("site", "test", "site.test.mjs")], { cwd: project, encoding: "utf8", timeout: 60_000 });
     expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/# pass 3\n# fail 0\n/)]);
+  });
+
+  test("better-sqlite3 is an optional peer: not installed with tsmod, and a site that asks for SQLite is told how to get it", async () => {
+    expect(fs.existsSync(path.join(project, "node_modules", "better-sqlite3"))).toBe(false);
+    expect(fs.existsSync(path.join(project, "node_modules", "pg"))).toBe(false);
+    fs.writeFileSync(path.join(site, "app", "count.ts"), `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const session = await req.getSession();
+  session.set("n", 1);
+  await session.save();
+  await req.write(String(session.isNew));
+  return OK;
+}
+`);
+    fs.writeFileSync(path.join(site, "sqlite.conf"), `Listen 127.0.0.1:0
+TsOption tsmod.session.type sqlite
+<Location /count>
+  SetHandler tsmod
+  TsHandler app/count
+</Location>
+`);
+    const server = await serve(path.join(site, "sqlite.conf"), [], 1, { bin });
+    try {
+      const reply = await request({ port: Number(new URL(server.urls[0]).port) }, "/count");
+      expect(reply.status).toBeGreaterThanOrEqual(500);
+      expect(server.output()).toContain(
+        `cannot find package 'better-sqlite3' needed by TsOption tsmod.session.type sqlite: run \`npm install better-sqlite3\` in ${project}`,
+      );
+    } finally {
+      await server.stop();
+    }
   });
 });
