@@ -160,6 +160,22 @@ export async function handler(req: Request): Promise<number> {
   });
 });
 
+/**
+ * A temporary folder above which no node_modules holds better-sqlite3: Node looks for packages
+ * in every folder up to the root, and a shared machine may have a /tmp/node_modules, which
+ * would hide what a newcomer's empty folder lacks.
+ */
+function isolatedBase(): string {
+  for (const base of [os.tmpdir(), "/var/tmp", os.homedir()]) {
+    try {
+      require.resolve("better-sqlite3", { paths: [base] });
+    } catch {
+      return base;
+    }
+  }
+  throw new Error("every temporary folder has a node_modules with better-sqlite3 above it: cannot make an empty folder");
+}
+
 describe("a newcomer's path: from an empty folder, install the tarball and `tsmod init site`", () => {
   let work: string;
   let project: string;
@@ -167,7 +183,7 @@ describe("a newcomer's path: from an empty folder, install the tarball and `tsmo
   let site: string;
 
   beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmod-init-test-"));
+    work = fs.mkdtempSync(path.join(isolatedBase(), "tsmod-init-test-"));
     project = path.join(work, "project");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "package.json"), `{ "private": true }\n`);
