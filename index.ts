@@ -5,6 +5,7 @@
 import { cliMain, defineModule, TsmodServer, type ModuleSet, type Request, type ServerOptions, type TsmodModule } from "./platform";
 import { shippedModuleSet } from "./builtins";
 import { userDatabaseCommands } from "./handlers/user-database";
+import { request as testRequest, startTestSiteWith, type TestSite, type TestSiteOptions } from "./handlers/testing";
 
 export * from "./platform/constants";
 export { ServerReturn, TsmodError, ConfigError, ConfigErrors, ErrorCode } from "./platform/errors";
@@ -28,6 +29,7 @@ const packageApi = defineModule({
     tsmod: () => module.exports,
     // The npm package's name: importing it must not load a second copy from node_modules.
     "tsmod-server": () => module.exports,
+    "tsmod/testing": () => ({ startTestSite, request: testRequest }),
   },
 });
 
@@ -52,4 +54,20 @@ export function startServer(configFile: string, options: StartOptions = {}): Pro
 /** The `tsmod` command line. */
 export function runCli(argv: string[]): Promise<void> {
   return cliMain(argv, createModuleSet(), userDatabaseCommands);
+}
+
+export { testRequest };
+export type { TestSite, TestSiteOptions, TestRequestOptions, TestReply } from "./handlers/testing";
+
+export interface StartTestSiteOptions extends TestSiteOptions {
+  /** Modules added to the shipped ones, as for `startServer`. */
+  readonly modules?: readonly TsmodModule<any>[];
+}
+
+/**
+ * A site for a test: a real server for a configuration text on a free port, with the shipped
+ * modules (see docs/testing.md). `import { startTestSite } from "tsmod-server/testing"`.
+ */
+export function startTestSite(config: string, options: StartTestSiteOptions = {}): Promise<TestSite> {
+  return startTestSiteWith(createModuleSet(options.modules), config, options);
 }

@@ -88,6 +88,12 @@ export const ErrorCode = {
   /** A daemon group's process died, hung past its request timeout or outgrew its memory limit (503). */
   DAEMON_FAILED: "TSMOD_DAEMON_FAILED",
   // --- end apps and daemon processes ---
+  // --- the newcomer's path (issue 23) ---
+  /** A handler module imports an npm package that is not installed where Node looks for it. */
+  PACKAGE_NOT_INSTALLED: "TSMOD_PACKAGE_NOT_INSTALLED",
+  /** A Request property was set to a value of the wrong type (`req.contentType = 42`). */
+  REQUEST_BAD_VALUE: "TSMOD_REQUEST_BAD_VALUE",
+  // --- end the newcomer's path ---
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

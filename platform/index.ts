@@ -41,3 +41,5 @@ export { registerCleanup } from "./server-cleanups";
 export { parseHeader } from "./parse-header";
 export { stat, type Finfo, APR_NOFILE, APR_REG, APR_DIR, APR_CHR, APR_BLK, APR_PIPE, APR_LNK, APR_SOCK } from "./finfo";
 export { appsModule, tsmodRequest, appEnv, APP_HANDLER, type AppEnv, type AppsConfig } from "./apps";
+export { closest } from "./config";
+export { loadOptionalPackage } from "./loader";

@@ -1,5 +1,5 @@
 import * as vm from "node:vm";
-import { ErrorCode, type MaybePromise } from "../platform";
+import { ErrorCode, typescript, type MaybePromise } from "../platform";
 import { type GeneratedBody, generateBody } from "./code-generator";
 import type { EtaOutput } from "./eta-engine";
 import { codeFacts } from "./code-facts";
@@ -107,7 +107,8 @@ export class CompiledTemplate {
       return new vm.Script(script, { filename: this.scriptName }).runInThisContext() as PageFunction;
     } catch (err) {
       if ((err as { name?: unknown } | null)?.name !== "SyntaxError") throw err;
-      throw new PSPError(ErrorCode.PSP_SYNTAX, describe(err), this.syntaxErrorLocation(err as Error), { cause: err });
+      const hint = isTypeScript(script) ? `; ${TYPESCRIPT_HINT}` : "";
+      throw new PSPError(ErrorCode.PSP_SYNTAX, describe(err) + hint, this.syntaxErrorLocation(err as Error), { cause: err });
     }
   }
 
@@ -144,6 +145,20 @@ export class CompiledTemplate {
       source: origin.file.text,
     };
   }
+}
+
+const TYPESCRIPT_HINT =
+  "PSP code is JavaScript, and this is TypeScript: leave out the types, or put typed code in a module and pass its results to the page as vars";
+
+/**
+ * Whether a page that V8 rejects is valid TypeScript (a type annotation, `as`, an interface):
+ * the likeliest slip of a TypeScript author, and one the error should name. Run only for a
+ * page that failed to compile.
+ */
+function isTypeScript(script: string): boolean {
+  const ts = typescript();
+  const out = ts.transpileModule(script, { reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022 } });
+  return (out.diagnostics ?? []).length === 0;
 }
 
 function describe(err: unknown): string {

@@ -42,11 +42,13 @@ function walkFrom(req: Request, exports: Record<string, unknown>, facts: SourceF
     enforce(req, "name", name, what);
     walk.container = walk.value;
     if (i === 0) {
-      enforce(req, "export", { exported: Object.hasOwn(exports, name), own: facts.own.has(name) }, what);
+      const published = () => ({ name, names: Object.keys(exports).filter((k) => facts.own.has(k) && !k.startsWith("_")) });
+      enforce(req, "export", { exported: Object.hasOwn(exports, name), own: facts.own.has(name) }, what, published);
       walk.value = exports[name];
     } else {
       const member = lookupMember(walk.container as object, name);
-      enforce(req, "member", { found: member, hidden: member !== null && facts.isHiddenMember(walk.container as object, name) }, what);
+      const members = () => ({ name, names: Object.keys(walk.container as object).filter((k) => !k.startsWith("_")) });
+      enforce(req, "member", { found: member, hidden: member !== null && facts.isHiddenMember(walk.container as object, name) }, what, members);
       walk.value = member?.kind === "data" ? member.value : undefined;
     }
     enforce(req, i < names.length - 1 ? "traverse" : "publish", walk.value, what);

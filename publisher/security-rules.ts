@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { APLOG_INFO, HTTP_FORBIDDEN, HTTP_NOT_FOUND, ServerReturn, type Request } from "../platform";
+import { APLOG_INFO, APLOG_WARNING, HTTP_FORBIDDEN, HTTP_NOT_FOUND, ServerReturn, closest, type Request } from "../platform";
 import type { EntryKind } from "./fs-probe";
 import { callableOf, functionKind, isModuleNamespace, isPlainObject, isUserClassInstance, type Member } from "./value-kinds";
 
@@ -110,11 +110,20 @@ function violation<S extends Stage>(stage: S, subject: Subjects[S]): SecurityRul
 
 /**
  * Ends the request with the status of the first rule that denies `subject`; `what` names the
- * subject in the log line (`tests.ts: index/name`).
+ * subject in the log line (`tests.ts: index/name`). A 404 is most often a typo in a URL or a
+ * name, so it is logged at the default level (warn), with the closest of `candidates` (the
+ * names that would have been found) as "did you mean"; a 403 is a rule doing its job (info).
  */
-export function enforce<S extends Stage>(req: Request, stage: S, subject: Subjects[S], what: string | (() => string)): void {
+export function enforce<S extends Stage>(req: Request, stage: S, subject: Subjects[S], what: string | (() => string), candidates?: () => { name: string; names: Iterable<string> }): void {
   const rule = violation(stage, subject);
   if (!rule) return;
-  req.logError(`publisher: ${typeof what === "string" ? what : what()}: refused by rule '${rule.id}' (${rule.reason})`, APLOG_INFO);
+  const notFound = rule.status === HTTP_NOT_FOUND;
+  const guess = notFound && candidates ? didYouMean(candidates()) : "";
+  req.logError(`publisher: ${typeof what === "string" ? what : what()}: refused by rule '${rule.id}' (${rule.reason})${guess}`, notFound ? APLOG_WARNING : APLOG_INFO);
   throw new ServerReturn(rule.status);
+}
+
+function didYouMean({ name, names }: { name: string; names: Iterable<string> }): string {
+  const guess = closest(name, names);
+  return guess ? `; did you mean '${guess}'?` : "";
 }

@@ -1,6 +1,7 @@
 import { runDaemonProcess } from "../apps";
 import { loadSiteConfig, type ModuleSet } from "../module";
 import { explain } from "./explain";
+import { init } from "./init";
 import { reportConfigErrors } from "./report-errors";
 import { SERVER_SOFTWARE } from "../constants";
 import { control, CONTROL_VERBS, type ControlVerb } from "./control";
@@ -12,6 +13,7 @@ const USAGE = `usage: tsmod serve -f FILE [-D NAME]...
        tsmod explain -f FILE [-D NAME]... URL [--method M] [--host H]
        tsmod start|stop|graceful|graceful-stop|restart|status -f FILE [-D NAME]...
        tsmod deploy -f FILE [-D NAME]...
+       tsmod init DIR
        tsmod --version`;
 
 const VERSION = SERVER_SOFTWARE.replace("/", " ");
@@ -68,6 +70,7 @@ export async function main(argv: string[], modules: ModuleSet, commands: Readonl
   if (extra) return extra.run(argv.slice(1), modules);
   // Not for users: how the server starts a TsDaemonProcess group's processes.
   if (argv[0] === "daemon-process") return runDaemonProcess(modules.builtins());
+  if (argv[0] === "init") return initCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (typeof args === "string") {
     if (args === VERSION) {
@@ -125,4 +128,18 @@ function explainCommand(args: Args, modules: ModuleSet): void {
 /** Ends the process once pending output is written, whatever site code left running. */
 function exitSoon(): void {
   setTimeout(() => process.exit(), 50).unref();
+}
+
+function initCommand(args: string[]): void {
+  if (args.length !== 1 || args[0].startsWith("-")) {
+    process.stderr.write(args.includes("--help") || args.includes("-h") ? "usage: tsmod init DIR\n" : `tsmod: init takes one folder\n${USAGE}\n`);
+    process.exitCode = args.includes("--help") || args.includes("-h") ? 0 : 2;
+    return;
+  }
+  try {
+    init(args[0]);
+  } catch (e) {
+    process.stderr.write(`tsmod init: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }

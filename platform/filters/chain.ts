@@ -1,5 +1,6 @@
-import { APLOG_ERR, APLOG_INFO } from "../constants";
+import { APLOG_DEBUG, APLOG_ERR, APLOG_INFO } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
+import { errorText } from "../log";
 import type { Request } from "../request";
 import { FilterStage, type FilterFunction, type FilterTarget } from "./filter";
 import { Pipe } from "./pipe";
@@ -111,9 +112,9 @@ export class FilterChain {
       this.abort(err);
       return;
     }
-    const e = err as { stack?: unknown; message?: unknown } | null;
-    const text = typeof e?.stack === "string" ? e.stack : typeof e?.message === "string" ? e.message : String(err);
+    const text = errorText(err, this.req._state.runtime.errorLog.enabled(APLOG_DEBUG));
     this.req.logError(`${kind} filter ${spec.name} (${spec.handler}): ${text}`, APLOG_ERR);
+    const e = err as { message?: unknown } | null;
     const message = typeof e?.message === "string" ? e.message : String(err);
     this.abort(new TsmodError(ErrorCode.FILTER_FAILED, `${kind} filter ${spec.name} failed: ${message}`));
   }

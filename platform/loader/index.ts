@@ -5,3 +5,4 @@ export { type FileStamp, stampOf, sameStamp } from "./file-stamp";
 export { compileModule, typescript } from "./compile";
 export { findHandlerModule, resolveImport, resolveModuleFile, isBuiltinName, MODULE_EXTENSIONS } from "./resolve-module";
 export { parametersOfFunction } from "./function-parameters";
+export { missingExportMessage, loadOptionalPackage } from "./actionable-errors";

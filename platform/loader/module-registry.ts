@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { APLOG_DEBUG, APLOG_ERR, APLOG_INFO } from "../constants";
 import { ErrorCode, TsmodError } from "../errors";
 import { isThenable } from "../maybe-promise";
+import { missingPackageError } from "./actionable-errors";
 import { compileModule } from "./compile";
 import { type FileStamp, sameStamp, stampOf } from "./file-stamp";
 import type { FileWatcher } from "./file-watch";
@@ -325,7 +326,11 @@ export class ModuleRegistry {
         return child.exports;
       }
     }
-    return nativeRequire(id);
+    try {
+      return nativeRequire(id);
+    } catch (e) {
+      throw missingPackageError(e, id, parent.filename);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import { DECLINED, DONE, OK } from "../constants";
 import type { HandlerEntry, PhaseSpec } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
 import { isThenable } from "../maybe-promise";
-import { findHandlerModule, isBuiltinName } from "../loader";
+import { findHandlerModule, isBuiltinName, missingExportMessage } from "../loader";
 import type { Request } from "../request";
 
 /** Returned for a `TsHandlerModule` entry whose module lacks the phase's function. */
@@ -25,7 +25,7 @@ export function resolveHandler(req: Request, entry: HandlerEntry, defaultName: s
   const { value: fn, holder } = resolveObject(req, moduleExports, name, entry);
   if (fn === undefined) {
     if (entry.silent) return undefined;
-    throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${entry.module}' contains no '${name}'`);
+    throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, missingExportMessage(entry.module, name, moduleExports));
   }
   if (typeof fn !== "function") {
     throw new TsmodError(ErrorCode.HANDLER_NOT_CALLABLE, `'${describeEntry(entry)}' (${name}) is not a function but ${fn === null ? "null" : typeof fn}`);

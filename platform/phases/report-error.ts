@@ -1,6 +1,7 @@
-import { APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR } from "../constants";
+import { APLOG_DEBUG, APLOG_ERR, APLOG_INFO, DONE, HTTP_INTERNAL_SERVER_ERROR } from "../constants";
 import { ErrorCode, TsmodError, isServerReturn, outOfFiles } from "../errors";
 import { escapeHtml } from "../html";
+import { errorText } from "../log";
 import type { Request } from "../request";
 
 /**
@@ -38,9 +39,7 @@ export async function reportError(req: Request, where: string, err: unknown): Pr
     req.notes.set("error-notes", message);
     return status;
   }
-  // Duck-typed: handler modules may run in another realm, where `instanceof Error` fails.
-  const e = err as { stack?: unknown; message?: unknown } | null;
-  const text = typeof e?.stack === "string" ? e.stack : typeof e?.message === "string" ? e.message : `thrown value: ${String(err)}`;
+  const text = errorText(err, req._state.runtime.errorLog.enabled(APLOG_DEBUG));
   req.logError(`${where}: ${text}`, APLOG_ERR);
   // A server-side failure with its own status (503: a database down) keeps it.
   const serverStatus = status >= 500 && status < 600 ? status : HTTP_INTERNAL_SERVER_ERROR;

@@ -10,6 +10,7 @@ import { ErrorCode, TsmodError } from "../errors";
 import type { FieldStorage } from "../forms";
 import { Table } from "../table";
 import { parseBasicAuth } from "./basic-auth";
+import { httpStatus, stringOrNull } from "./property-checks";
 import { requestSecret } from "./request-cookies";
 import { readForm } from "./request-form";
 import { bodyDeadline } from "./body-deadline";
@@ -80,12 +81,14 @@ export class Request implements ResponseHead {
   pathInfo = "";
   /** The `| .ext` extension the handler lists were chosen by. */
   extension = "";
-  status = 200;
-  statusLine: string | null = null;
-  contentType: string | null = null;
-  handler: string | null = null;
-  user: string | null = null;
-  apAuthType: string | null = null;
+  // The response's head and the request's identity are checked as they are set (see
+  // property-checks.ts): a wrong type is a TypeError at the handler's own line.
+  private statusValue = 200;
+  private statusLineValue: string | null = null;
+  private contentTypeValue: string | null = null;
+  private handlerValue: string | null = null;
+  private userValue: string | null = null;
+  private apAuthTypeValue: string | null = null;
   readonly headersOut = new Table();
   private errTable: Table | null = null;
   private notesTable: Table | null = null;
@@ -128,6 +131,43 @@ export class Request implements ResponseHead {
     this.headerOnly = init.method === "HEAD";
     this.requestTime = Date.now() / 1000;
     this.headersInTable = init.prev ? init.prev.headersIn : null;
+  }
+
+  get status(): number {
+    return this.statusValue;
+  }
+  set status(value: number) {
+    this.statusValue = httpStatus(value);
+  }
+  get statusLine(): string | null {
+    return this.statusLineValue;
+  }
+  set statusLine(value: string | null) {
+    this.statusLineValue = stringOrNull("statusLine", value);
+  }
+  get contentType(): string | null {
+    return this.contentTypeValue;
+  }
+  set contentType(value: string | null) {
+    this.contentTypeValue = stringOrNull("contentType", value);
+  }
+  get handler(): string | null {
+    return this.handlerValue;
+  }
+  set handler(value: string | null) {
+    this.handlerValue = stringOrNull("handler", value);
+  }
+  get user(): string | null {
+    return this.userValue;
+  }
+  set user(value: string | null) {
+    this.userValue = stringOrNull("user", value);
+  }
+  get apAuthType(): string | null {
+    return this.apAuthTypeValue;
+  }
+  set apAuthType(value: string | null) {
+    this.apAuthTypeValue = stringOrNull("apAuthType", value);
   }
 
   get protocol(): string {

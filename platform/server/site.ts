@@ -1,10 +1,10 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
+import { AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_DEBUG, APLOG_ERR, APLOG_INFO, DECLINED, DONE, HTTP_BAD_REQUEST, HTTP_INTERNAL_SERVER_ERROR, HTTP_MOVED_TEMPORARILY, OK } from "../constants";
 import type { CoreServer } from "../core";
 import { ErrorCode, TsmodError } from "../errors";
-import { FileWatcher, findHandlerModule, Interpreters, type ModuleRegistry } from "../loader";
-import { ErrorLog, retireProcessLog, useProcessLog, type LogSink } from "../log";
+import { FileWatcher, findHandlerModule, Interpreters, missingExportMessage, type ModuleRegistry } from "../loader";
+import { ErrorLog, errorText, retireProcessLog, useProcessLog, type LogSink } from "../log";
 import { ServerCleanups, useServerCleanups } from "../server-cleanups";
 import type { ConnectionContext, ConnectionHookSpec, Plan, RefusedRequestLog, ServerPlans, SiteConfig } from "../module";
 import { hasLateHooks, reportError, runAccessChecks, runHooks, runRequest } from "../phases";
@@ -125,11 +125,11 @@ export class Site implements RequestRuntime {
     const serverRoot = this.config.parsed.serverRoot;
     for (const imp of this.config.main.imports) {
       const dirs = [...(top.tsPath ?? []), serverRoot, main.core.documentRoot];
-      const report = (e: unknown) => this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${(e as Error | null)?.stack ?? e}`, APLOG_ERR);
+      const report = (e: unknown) => this.errorLog.log(`${imp.file}:${imp.line}: TsImport ${imp.module}: ${this.errorText(e)}`, APLOG_ERR);
       const call = (exports: Record<string, unknown>): unknown => {
         if (!imp.func) return undefined;
         const fn = exports[imp.func];
-        if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, `module '${imp.module}' contains no function '${imp.func}'`);
+        if (typeof fn !== "function") throw new TsmodError(ErrorCode.HANDLER_NOT_FOUND, missingExportMessage(imp.module, imp.func, exports));
         return (fn as () => unknown)();
       };
       try {
@@ -522,10 +522,15 @@ export class Site implements RequestRuntime {
       try {
         await fn();
       } catch (e) {
-        this.errorLog.log(`cleanup ${fn.name || "callback"}: ${(e as Error).stack ?? e}`, APLOG_ERR);
+        this.errorLog.log(`cleanup ${fn.name || "callback"}: ${this.errorText(e)}`, APLOG_ERR);
       }
     }
     await this.latePhase(last, "cleanup");
+  }
+
+  /** A thrown value as the log shows it: the site's frames only, below LogLevel debug. */
+  private errorText(e: unknown): string {
+    return errorText(e, this.errorLog.enabled(APLOG_DEBUG));
   }
 
   /** A phase after the response: nobody is left to answer, so a failure is logged. */
@@ -533,7 +538,7 @@ export class Site implements RequestRuntime {
     try {
       await runHooks(req, phase);
     } catch (e) {
-      this.errorLog.log(`${phase} phase: ${(e as Error).stack ?? e}`, APLOG_ERR);
+      this.errorLog.log(`${phase} phase: ${this.errorText(e)}`, APLOG_ERR);
     }
   }
 

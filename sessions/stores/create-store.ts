@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { loadOptionalPackage } from "../../platform";
 import type { SessionConfig } from "../session-config";
 import type { SessionStore } from "../session-store";
 import { CookieStore } from "./cookie-store";
@@ -36,7 +37,8 @@ export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | 
   sqlite: {
     location: (config, env) => `sqlite:${sqliteFile(config, env)}`,
     create(config, env) {
-      const { SqliteStore } = require("./sqlite-store") as typeof import("./sqlite-store");
+      // better-sqlite3 is an optional peer dependency: installed by the sites that use it.
+      const { SqliteStore } = loadOptionalPackage(() => require("./sqlite-store") as typeof import("./sqlite-store"), "better-sqlite3", "TsOption tsmod.session.type sqlite");
       return new SqliteStore(sqliteFile(config, env));
     },
   },
@@ -44,7 +46,7 @@ export const SHIPPED_STORES: Readonly<Record<"memory" | "sqlite" | "postgres" | 
     location: (config) => `postgres:${config.database}#${config.schema ?? ""}`,
     create(config, env) {
       // readSessionConfig guarantees the URL for this type.
-      const { PostgresStore } = require("./postgres-store") as typeof import("./postgres-store");
+      const { PostgresStore } = loadOptionalPackage(() => require("./postgres-store") as typeof import("./postgres-store"), "pg", "TsOption tsmod.session.type postgres");
       return new PostgresStore({ connectionString: config.database as string, schema: config.schema, log: env.log });
     },
   },

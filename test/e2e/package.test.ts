@@ -38,6 +38,30 @@ function filesIn(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile());
 }
 
+/** The folder of the tarball of `npm run package`, packed once for every describe below. */
+let packDir: string | undefined;
+let packed: string | undefined;
+function tarball(): string {
+  packDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "tsmod-pack-"));
+  packed ??= execFileSync(process.execPath, [path.join(ROOT, "tools/pack.js"), "--pack-destination", packDir], { encoding: "utf8" }).trim();
+  return packed;
+}
+afterAll(() => {
+  if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+});
+
+/** `npm install` of the tarball into `dir` (which has a package.json of its own, so npm installs there). */
+function installTarball(dir: string, tarball: string): void {
+  // better-sqlite3 (compiled from source at install, about 80 s) is an optional peer now, so
+  // npm leaves it out; --ignore-scripts keeps it that way should a dependency ever build.
+  // tsmod-server itself ships no scripts (see below), so nothing of ours is skipped.
+  execFileSync("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball], {
+    cwd: dir,
+    stdio: "pipe",
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+}
+
 test("a plain `npm pack` of the checkout refuses to ship its development package.json", () => {
   const r = spawnSync("npm", ["pack", "--dry-run"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   expect(r.status).not.toBe(0);
@@ -52,20 +76,10 @@ describe("the npm package tsmod-server, installed from its tarball into an empty
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmod-package-test-"));
-    const tarball = execFileSync(process.execPath, [path.join(ROOT, "tools/pack.js"), "--pack-destination", work], {
-      encoding: "utf8",
-    }).trim();
-    expect(path.basename(tarball)).toMatch(/^tsmod-server-\d+\.\d+\.\d+\.tgz$/);
+    expect(path.basename(tarball())).toMatch(/^tsmod-server-\d+\.\d+\.\d+\.tgz$/);
     // A package.json of its own, so npm installs here and not into a folder above.
     site = writeTree(SITE, path.join(work, "site"));
-    // --ignore-scripts because better-sqlite3, a dependency, compiles from source at install
-    // (about 80 s) and this site never loads SQLite. tsmod-server itself ships no scripts (see
-    // below), so nothing of ours is skipped: its install builds nothing.
-    execFileSync(
-      "npm",
-      ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball],
-      { cwd: site, stdio: "pipe", timeout: INSTALL_TIMEOUT_MS },
-    );
+    installTarball(site, tarball());
     installed = path.join(site, "node_modules", "tsmod-server");
     bin = path.join(site, "node_modules", ".bin", "tsmod");
   }, INSTALL_TIMEOUT_MS * 2);
@@ -142,6 +156,113 @@ export async function handler(req: Request): Promise<number> {
       expect([reply.status, reply.body]).toEqual([200, "hello from the package, ServerReturn is a function"]);
     } finally {
       expect(await server.stop()).toBe(0);
+    }
+  });
+});
+
+/**
+ * A temporary folder above which no node_modules holds better-sqlite3: Node looks for packages
+ * in every folder up to the root, and a shared machine may have a /tmp/node_modules, which
+ * would hide what a newcomer's empty folder lacks.
+ */
+function isolatedBase(): string {
+  for (const base of [os.tmpdir(), "/var/tmp", os.homedir()]) {
+    try {
+      require.resolve("better-sqlite3", { paths: [base] });
+    } catch {
+      return base;
+    }
+  }
+  throw new Error("every temporary folder has a node_modules with better-sqlite3 above it: cannot make an empty folder");
+}
+
+describe("a newcomer's path: from an empty folder, install the tarball and `tsmod init site`", () => {
+  let work: string;
+  let project: string;
+  let bin: string;
+  let site: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(isolatedBase(), "tsmod-init-test-"));
+    project = path.join(work, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, "package.json"), `{ "private": true }\n`);
+    installTarball(project, tarball());
+    bin = path.join(project, "node_modules", ".bin", "tsmod");
+    site = path.join(project, "site");
+  }, INSTALL_TIMEOUT_MS * 2);
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("`tsmod init site` writes a site and says how to run it", () => {
+    const r = spawnSync(process.execPath, [bin, "init", "site"], { cwd: project, encoding: "utf8", timeout: 20_000 });
+    expect([r.stderr, r.status]).toEqual(["", 0]);
+    expect(r.stdout).toContain(`Run it:        npx tsmod serve -f ${path.join("site", "tsmod.conf")}`);
+    expect(filesIn(site).sort()).toEqual(
+      ["api/index.ts", "app/greeting.ts", "app/hello.ts", "htdocs/index.html", "htdocs/page.psp", "package.json", "site.conf", "test/site.test.mjs", "tsconfig.json", "tsmod.conf"].map((f) => path.join(...f.split("/"))),
+    );
+    const again = spawnSync(process.execPath, [bin, "init", "site"], { cwd: project, encoding: "utf8", timeout: 20_000 });
+    expect([again.stderr, again.status]).toEqual(["tsmod init: site exists and is not an empty folder: tsmod init writes a new site only\n", 1]);
+  });
+
+  test("`tsc -p site` passes on every generated file, with the package's own types (no skipLibCheck)", () => {
+    const tsc = path.join(project, "node_modules", ".bin", "tsc");
+    const r = spawnSync(tsc, ["-p", "site"], { cwd: project, encoding: "utf8", timeout: 120_000 });
+    expect([r.stdout, r.stderr, r.status]).toEqual(["", "", 0]);
+  });
+
+  test("`tsmod serve -f site/tsmod.conf` answers: the handler, the publisher, the PSP page", async () => {
+    // A free port instead of the generated 8080, which something else on the machine may hold.
+    const conf = path.join(site, "tsmod.conf");
+    fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace("Listen 127.0.0.1:8080", "Listen 127.0.0.1:0"));
+    const server = await serve(conf, [], 1, { bin });
+    try {
+      const port = Number(new URL(server.urls[0]).port);
+      const hello = await request({ port }, "/hello?name=newcomer");
+      expect([hello.status, hello.body]).toEqual([200, "<!doctype html><title>Hello</title><h1>Hello, newcomer!</h1>\n"]);
+      expect((await request({ port }, "/api/greet?name=api")).body).toBe("Hello, api!");
+      expect((await request({ port }, "/page.psp?item=%3Ci%3E")).body).toContain("<li>&lt;i&gt;</li>");
+      expect((await request({ port }, "/")).body).toContain(`<a href="/hello?name=you">`);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  test("the site's example test passes under `node --test`, with tsmod-server/testing", () => {
+    const r = spawnSync(process.execPath, ["--test", path.join("site", "test", "site.test.mjs")], { cwd: project, encoding: "utf8", timeout: 60_000 });
+    expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/# pass 3\n# fail 0\n/)]);
+  });
+
+  test("better-sqlite3 is an optional peer: not installed with tsmod, and a site that asks for SQLite is told how to get it", async () => {
+    expect(fs.existsSync(path.join(project, "node_modules", "better-sqlite3"))).toBe(false);
+    expect(fs.existsSync(path.join(project, "node_modules", "pg"))).toBe(false);
+    fs.writeFileSync(path.join(site, "app", "count.ts"), `import { OK, type Request } from "tsmod";
+export async function handler(req: Request): Promise<number> {
+  const session = await req.getSession();
+  session.set("n", 1);
+  await session.save();
+  await req.write(String(session.isNew));
+  return OK;
+}
+`);
+    fs.writeFileSync(path.join(site, "sqlite.conf"), `Listen 127.0.0.1:0
+TsOption tsmod.session.type sqlite
+<Location /count>
+  SetHandler tsmod
+  TsHandler app/count
+</Location>
+`);
+    const server = await serve(path.join(site, "sqlite.conf"), [], 1, { bin });
+    try {
+      const reply = await request({ port: Number(new URL(server.urls[0]).port) }, "/count");
+      expect(reply.status).toBeGreaterThanOrEqual(500);
+      expect(server.output()).toContain(
+        `cannot find package 'better-sqlite3' needed by TsOption tsmod.session.type sqlite: run \`npm install better-sqlite3\` in ${project}`,
+      );
+    } finally {
+      await server.stop();
     }
   });
 });

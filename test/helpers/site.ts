@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startServer, type TsmodServer } from "../../index";
+import { request as testRequest, type TestReply, type TestRequestOptions } from "../../handlers/testing";
 
 export interface TestSite {
   readonly dir: string;
@@ -49,45 +49,15 @@ export async function startSite(config: string, files: Record<string, string> = 
   };
 }
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-  readonly raw: Buffer;
-}
+export type { TestReply as Reply, TestRequestOptions as RequestOptions } from "../../handlers/testing";
 
-export interface RequestOptions {
-  method?: string;
-  headers?: Record<string, string | string[]>;
-  body?: string | Buffer;
-  /** Sent as the Host header (port added unless it has one). */
-  host?: string;
-}
-
-/** One HTTP request over a fresh connection, with full control of the headers (Host too). */
-export function request(site: { port: number }, pathAndQuery: string, opts: RequestOptions = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | string[]> = { ...(opts.headers ?? {}) };
-    if (opts.body !== undefined && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) {
-      headers["content-length"] = String(Buffer.byteLength(opts.body));
-    }
-    if (opts.host) headers.host = opts.host.includes(":") ? opts.host : `${opts.host}:${site.port}`;
-    const req = http.request(
-      { host: "127.0.0.1", port: site.port, path: pathAndQuery, method: opts.method ?? (opts.body !== undefined ? "POST" : "GET"), headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const raw = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("latin1"), raw });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
+/**
+ * One HTTP request over a fresh connection, with full control of the headers (Host too): the
+ * package's own test helper, with the body as latin1 so tests can compare it byte for byte.
+ */
+export async function request(site: { port: number }, pathAndQuery: string, opts: TestRequestOptions = {}): Promise<TestReply> {
+  const reply = await testRequest(site, pathAndQuery, opts);
+  return { ...reply, body: reply.raw.toString("latin1") };
 }
 
 /** Waits until `predicate` holds (checked every 10 ms), failing after `ms`. */

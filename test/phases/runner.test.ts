@@ -23,7 +23,7 @@ function fakeRequest(handlers: Record<string, Fn>, debug = false) {
     _state: {
       running: null,
       plan: { core: { debug } },
-      runtime: { registry: () => ({ builtin: () => handlers }) },
+      runtime: { registry: () => ({ builtin: () => handlers }), errorLog: { enabled: () => false } },
     },
   };
   return { req: req as unknown as Request, log, written };

@@ -20,6 +20,16 @@ describe("errors point at the .psp file and line", () => {
     expect([err.file, err.line]).toEqual([fixture("errors", "bad-expression.psp"), 3]);
   });
 
+  test("TypeScript in a code block: the error says PSP code is JavaScript, and what to do", async () => {
+    const err = await rejection(renderString("<h1>x</h1>\n<% const n: number = 1; %><%= n %>"));
+    expect([err.code, err.file, err.line]).toEqual([ErrorCode.PSP_SYNTAX, "<string>", 2]);
+    expect(err.message).toContain(
+      "; PSP code is JavaScript, and this is TypeScript: leave out the types, or put typed code in a module and pass its results to the page as vars",
+    );
+    // A plain JavaScript mistake gets no such hint.
+    expect((await rejection(renderString("<% if (x { %>"))).message).not.toContain("TypeScript");
+  });
+
   test("a syntax error in a string template reports <string> and the line", async () => {
     const err = await rejection(renderString("a\nb\n<% if (x { %>"));
     expect([err.code, err.file, err.line]).toEqual([ErrorCode.PSP_SYNTAX, "<string>", 3]);
