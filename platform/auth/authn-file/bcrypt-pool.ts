@@ -1,5 +1,9 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type * as WorkerThreads from "node:worker_threads";
+import { lazyModule } from "../../lazy-module";
+
+/** Only a site that checks bcrypt passwords loads worker_threads. */
+const workerThreads = lazyModule<typeof WorkerThreads>("node:worker_threads");
 
 /**
  * bcrypt on worker threads: a check costs milliseconds of CPU (bcryptjs is pure JavaScript), so
@@ -17,7 +21,7 @@ parentPort.on("message", ({ id, password, hash }) => {
 `;
 
 interface Slot {
-  worker: Worker;
+  readonly worker: WorkerThreads.Worker;
   readonly pending: Map<number, (ok: boolean) => void>;
 }
 
@@ -28,7 +32,7 @@ let slots: Slot[] | null = null;
 let nextId = 0;
 
 function newSlot(): Slot {
-  const slot: Slot = { worker: new Worker(SOURCE, { eval: true }), pending: new Map() };
+  const slot: Slot = { worker: new (workerThreads().Worker)(SOURCE, { eval: true }), pending: new Map() };
   slot.worker.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
     const done = slot.pending.get(id);
     slot.pending.delete(id);
