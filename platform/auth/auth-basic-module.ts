@@ -1,5 +1,6 @@
 import { APLOG_ERR, DECLINED, HTTP_UNAUTHORIZED, OK } from "../constants";
 import { closest, type DirectiveSpec } from "../config";
+import { andThen, type MaybePromise } from "../maybe-promise";
 import { HOOK_LAST, AUTHN_PROVIDER_NOTE, defineModule, moduleState, type AuthProvider, type CheckContext } from "../module";
 import { parseBasicAuth, type Request } from "../request";
 import { AuthUserFile } from "./authn-file/authn-file-module";
@@ -52,21 +53,25 @@ function unauthorized(req: Request, why: string): number {
   return HTTP_UNAUTHORIZED;
 }
 
-async function authenticate(req: Request, config: AuthBasicConfig): Promise<number> {
-  const credentials = parseBasicAuth(req.headersIn.get("authorization"));
-  if (!credentials) return HTTP_UNAUTHORIZED;
-  const { user, password } = credentials;
+/** Asks the providers from `index` on; the first that knows the user decides. */
+function askProviders(req: Request, config: AuthBasicConfig, user: string, password: string, index: number): MaybePromise<number> {
+  if (index >= config.providers.length) return unauthorized(req, `user ${user} not found (${config.providers.join(", ")})`);
+  const name = config.providers[index];
   const providers = moduleState<ReadonlyMap<string, AuthProvider>>(req, authBasicModule);
-  for (const name of config.providers) {
-    const result = await providers.get(name)!.checkPassword(req, user, password);
-    if (result === "unknown") continue;
+  return andThen(providers.get(name)!.checkPassword(req, user, password), (result) => {
+    if (result === "unknown") return askProviders(req, config, user, password, index + 1);
     if (result === "denied") return unauthorized(req, `user ${user}: authentication failure (${name})`);
     req.user = user;
     req.apAuthType = "Basic";
     req.notes.set(AUTHN_PROVIDER_NOTE, name);
     return OK;
-  }
-  return unauthorized(req, `user ${user} not found (${config.providers.join(", ")})`);
+  });
+}
+
+function authenticate(req: Request, config: AuthBasicConfig): MaybePromise<number> {
+  const credentials = parseBasicAuth(req.headersIn.get("authorization"));
+  if (!credentials) return HTTP_UNAUTHORIZED;
+  return askProviders(req, config, credentials.user, credentials.password, 0);
 }
 
 /**

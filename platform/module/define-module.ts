@@ -200,8 +200,11 @@ export type AuthResult = "granted" | "denied" | "unknown";
  * configured order; "unknown" passes the user to the next one.
  */
 export interface AuthProvider {
-  /** "denied": wrong password or a disabled user; "unknown": no such user here. */
-  checkPassword(req: Request, user: string, password: string): Promise<AuthResult>;
+  /**
+   * "denied": wrong password or a disabled user; "unknown": no such user here. May answer at once
+   * (a credential it verified before): callers `await` it or use `andThen`.
+   */
+  checkPassword(req: Request, user: string, password: string): AuthResult | Promise<AuthResult>;
   /** The user's groups for `Require group`; undefined: this provider knows no groups. */
   groups?(req: Request, user: string): Promise<readonly string[] | undefined>;
 }

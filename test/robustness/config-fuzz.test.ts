@@ -252,8 +252,9 @@ describe("configuration fuzz: every mutant loads or fails with FILE:LINE message
   const dir = writeTree({ "folder/a.conf": "TsOption a 1\n", "folder/sub/x": "TsOption x 1\n", "site/htdocs/.keep": "", "site/h.ts": "" });
   const specials: Specials = { fifo: path.join(dir, "fifo"), folder: path.join(dir, "folder") };
   spawnSync("mkfifo", [specials.fifo]);
-  const { directiveNames } = require(path.join(DIST, "platform/config/directives/index.js")) as { directiveNames(): string[] };
-  const directives = [...directiveNames(), "Include", "IncludeOptional"];
+  // Every directive the shipped modules declare (platform/config/directives is gone since the module API).
+  const { shippedModuleSet } = require(path.join(DIST, "builtins.js")) as { shippedModuleSet(): { names(): Iterable<string> } };
+  const directives = [...shippedModuleSet().names(), "Include", "IncludeOptional"];
   const seedList = seeds(new Set(directives.map((d) => d.toLowerCase())), path.join(dir, "site"));
   const rnd = prng(SEED);
   const mutants = Array.from({ length: MUTANTS }, (_, i) => {

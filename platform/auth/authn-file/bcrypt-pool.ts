@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
+import type * as WorkerThreads from "node:worker_threads";
 import { lazyModule } from "../../lazy-module";
 
-/** Loaded with the first password check: a site without AuthUserFile never starts a thread. */
-const workerThreads = lazyModule<typeof import("node:worker_threads")>("node:worker_threads");
+/** Only a site that checks bcrypt passwords loads worker_threads. */
+const workerThreads = lazyModule<typeof WorkerThreads>("node:worker_threads");
 
 /**
  * bcrypt on worker threads: a check costs milliseconds of CPU (bcryptjs is pure JavaScript), so
@@ -21,7 +21,7 @@ parentPort.on("message", ({ id, password, hash }) => {
 `;
 
 interface Slot {
-  worker: Worker;
+  readonly worker: WorkerThreads.Worker;
   readonly pending: Map<number, (ok: boolean) => void>;
 }
 

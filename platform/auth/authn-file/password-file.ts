@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
+import type { MaybePromise } from "../../maybe-promise";
 import type { AuthResult } from "../../module";
 import { BoundedMap } from "../../bounded-map";
 import { verifyPassword } from "./password-hash";
@@ -21,16 +22,19 @@ export class PasswordFile {
     this.file = new WatchedFile(path, (text) => new Map(colonLines(text)), () => this.verified.clear());
   }
 
-  async check(user: string, password: string): Promise<AuthResult> {
-    const hash = this.file.get().get(user);
+  /** At once for a remembered credential (the request path stays free of promises). */
+  check(user: string, password: string): MaybePromise<AuthResult> {
+    const entries = this.file.get();
+    const hash = entries.get(user);
     if (hash === undefined) return "unknown";
-    const key = `${user}\0${createHash("sha256").update(password).digest("base64")}`;
+    const key = `${user}\0${digest("sha256", password, "base64")}`;
     if (this.verified.has(key)) return "granted";
-    const file = this.file.get();
-    if (!(await verifyPassword(password, hash))) return "denied";
-    // The file may have changed while the hash ran: only a still-current entry is remembered.
-    if (this.file.get() === file && file.get(user) === hash) this.verified.set(key, true);
-    return "granted";
+    return verifyPassword(password, hash).then((ok) => {
+      if (!ok) return "denied";
+      // The file may have changed while the hash ran: only a still-current entry is remembered.
+      if (this.file.get() === entries) this.verified.set(key, true);
+      return "granted";
+    });
   }
 }
 
