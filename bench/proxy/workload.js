@@ -9,7 +9,7 @@ async function withBackend(front) {
   const backend = await startProcess([path.join(__dirname, "backend.js")]);
   try {
     const s = await front(backend.url);
-    return { url: s.url + "/app/data", stop: () => Promise.all([s.stop(), backend.stop()]) };
+    return { ...s, url: s.url + "/app/data", stop: () => Promise.all([s.stop(), backend.stop()]) };
   } catch (e) {
     await backend.stop();
     throw e;

@@ -13,10 +13,10 @@ module.exports = {
   goal: 0.8,
   startTsmod: async () => {
     const s = await startTsmod(path.join(__dirname, "tsmod.conf"));
-    return { url: s.url + QUERY, stop: s.stop };
+    return { ...s, url: s.url + QUERY };
   },
   startRaw: async () => {
     const s = await startProcess([path.join(__dirname, "raw-server.js")]);
-    return { url: s.url + QUERY, stop: s.stop };
+    return { ...s, url: s.url + QUERY };
   },
 };

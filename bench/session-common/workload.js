@@ -68,7 +68,7 @@ function sessionWorkload({ name, dir, extraConfig, cleanup, peer }) {
     },
     startRaw: async () => {
       const s = await startProcess([path.join(__dirname, "raw-server.js")]);
-      return { url: s.url + "/page", stop: s.stop };
+      return { ...s, url: s.url + "/page" };
     },
   };
   if (peer) {

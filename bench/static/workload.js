@@ -11,10 +11,10 @@ module.exports = {
   goal: 1.5,
   startTsmod: async () => {
     const s = await startTsmod(path.join(__dirname, "tsmod.conf"));
-    return { url: s.url + "/page.html", stop: s.stop };
+    return { ...s, url: s.url + "/page.html" };
   },
   startRaw: async () => {
     const s = await startProcess([path.join(__dirname, "raw-server.js")]);
-    return { url: s.url + "/page.html", stop: s.stop };
+    return { ...s, url: s.url + "/page.html" };
   },
 };
