@@ -340,24 +340,13 @@ export class Site implements RequestRuntime {
     let depth = 0;
     for (let r: Request | null = req; r; r = r.prev) depth++;
     if (depth > MAX_REDIRECTS) throw new TsmodError(ErrorCode.REDIRECT_LOOP, `more than ${MAX_REDIRECTS} internal redirects (last to ${uri})`);
-    const parsed = parseRequestUri(uri);
     const entry = this.servers.get(req.server.config)!;
     const state = req._state;
-    const next = new Request({
-      raw: req.raw,
+    const next = this.followOn(req, uri, {
       state: { ...this.newState(entry, state.output, state.stream, state.body), cleanups: state.cleanups },
-      server: req.server,
-      connection: req.connection,
       method: errorStatus ? "GET" : req.method,
-      uri: parsed.uri,
-      unparsedUri: uri,
-      args: parsed.args,
-      hostname: req.hostname,
-      port: req.port,
-      isHttps: req.isHttps(),
-      selfName: req.selfName,
-      selfPort: req.selfPort,
       prev: req,
+      mainRequest: null,
     });
     for (const [k, v] of req.errHeadersOut) next.errHeadersOut.add(k, v);
     if (errorStatus) {
@@ -410,25 +399,10 @@ export class Site implements RequestRuntime {
    * status; an error status sends nothing (the caller reports it its own way).
    */
   async subRequest(req: Request, uri: string, write: (body: Buffer) => Promise<void>): Promise<number> {
-    const parsed = parseRequestUri(uri);
     const entry = this.servers.get(req.server.config)!;
     const sub = new SubResponse(write);
     const output = new Output(sub.res);
-    const next = new Request({
-      raw: req.raw,
-      state: this.newState(entry, output, req._state.stream, null),
-      server: req.server,
-      connection: req.connection,
-      method: "GET",
-      uri: parsed.uri,
-      unparsedUri: uri,
-      args: parsed.args,
-      hostname: req.hostname,
-      port: req.port,
-      isHttps: req.isHttps(),
-      prev: null,
-      mainRequest: req,
-    });
+    const next = this.followOn(req, uri, { state: this.newState(entry, output, req._state.stream, null), method: "GET", prev: null, mainRequest: req });
     output.head = next;
     const result = await this.run(next, false);
     if (result !== OK && result !== DONE) {
@@ -440,6 +414,31 @@ export class Site implements RequestRuntime {
     await sub.done;
     if (this.hasWorkAfterResponse(next)) await this.afterResponse(next);
     return next.status;
+  }
+
+  /**
+   * A request for `uri` on `req`'s server and connection (an internal redirect, a sub-request):
+   * the client's host, port and scheme carry over; `init` says what is its own.
+   */
+  private followOn(req: Request, uri: string, init: { state: RequestState; method: string; prev: Request | null; mainRequest: Request | null }): Request {
+    const parsed = parseRequestUri(uri);
+    return new Request({
+      raw: req.raw,
+      state: init.state,
+      server: req.server,
+      connection: req.connection,
+      method: init.method,
+      uri: parsed.uri,
+      unparsedUri: uri,
+      args: parsed.args,
+      hostname: req.hostname,
+      port: req.port,
+      isHttps: req.isHttps(),
+      selfName: req.selfName,
+      selfPort: req.selfPort,
+      prev: init.prev,
+      mainRequest: init.mainRequest,
+    });
   }
 
   private newState(entry: ServerEntry, output: Output, stream: IncomingMessage, body: RequestState["body"]): RequestState {

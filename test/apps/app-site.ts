@@ -22,3 +22,9 @@ export function authenhandler(req: Request) {
 `;
 
 export const basic = (user: string) => "Basic " + Buffer.from(`${user}:pw`).toString("base64");
+
+/** A site's access-log lines so far (none before the log's first batch is written). */
+export function accessLogLines(site: TestSite): string[] {
+  const file = path.join(site.dir, "logs/access.log");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+}

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import WebSocket from "ws";
 import { request, waitFor, type TestSite } from "../helpers/site";
-import { AUTH_MODULE, basic, startAppSite } from "./app-site";
+import { AUTH_MODULE, basic, startAppSite, accessLogLines } from "./app-site";
 
 const FASTIFY = `import Fastify from "fastify";
 const app = Fastify();
@@ -54,11 +54,7 @@ export default app;
 `;
 
 let site: TestSite;
-/** The access log's lines so far (none before the log's first batch is written). */
-const accessLog = () => {
-  const file = path.join(site.dir, "logs/access.log");
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
-};
+const accessLog = () => accessLogLines(site);
 
 beforeAll(async () => {
   site = await startAppSite(
