@@ -16,7 +16,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres", "session-redis", "secret", "app-express", "app-hono", "daemon-app"];
+const WORKLOADS = ["hello", "psp", "urlencoded", "publisher", "static", "proxy", "session-memory", "session-sqlite", "session-cookie", "session-postgres", "session-redis", "secret", "secret-tsmod", "app-express", "app-hono", "daemon-app"];
 
 /** wrk (Debian's package) when installed: far lighter than a Node client, so ratios are not client-bound. */
 const WRK = (() => {
