@@ -679,25 +679,25 @@ export class Request implements ResponseHead {
   /** A cookie set with `setSignedCookie`, or undefined when absent or tampered with. */
   getSignedCookie(name: string): string | undefined {
     const value = this.cookies()[name];
-    return value === undefined ? undefined : verifySignedCookie(name, value, requestSecret(this));
+    return value === undefined ? undefined : verifySignedCookie(name, value, requestSecret(this._state.plan.core.options));
   }
 
   /** Sets a cookie whose value is visible but HMAC-signed with `tsmod.secret`. */
   setSignedCookie(name: string, value: string, options?: CookieOptions): void {
-    this.setCookie(name, signCookie(name, value, requestSecret(this)), options);
+    this.setCookie(name, signCookie(name, value, requestSecret(this._state.plan.core.options)), options);
   }
 
   /** A cookie set with `setSealedCookie`, decrypted; undefined when absent, expired or forged. */
   async getSealedCookie<T = unknown>(name: string, ttlSeconds?: number): Promise<T | undefined> {
     const value = this.cookies()[name];
     if (value === undefined) return undefined;
-    return (await unsealCookieValue(value, requestSecret(this), ttlSeconds === undefined ? undefined : { ttl: ttlSeconds })) as T | undefined;
+    return (await unsealCookieValue(value, requestSecret(this._state.plan.core.options), ttlSeconds === undefined ? undefined : { ttl: ttlSeconds })) as T | undefined;
   }
 
   /** Sets a cookie holding `data` encrypted and authenticated with `tsmod.secret` (iron). */
   async setSealedCookie(name: string, data: unknown, options?: CookieOptions & { ttl?: number }): Promise<void> {
     const { ttl, ...cookie } = options ?? {};
-    const sealed = await sealCookieValue(data, requestSecret(this), ttl === undefined ? undefined : { ttl });
+    const sealed = await sealCookieValue(data, requestSecret(this._state.plan.core.options), ttl === undefined ? undefined : { ttl });
     this.setCookie(name, sealed, cookie);
   }
 
